@@ -1,0 +1,40 @@
+import pg from 'pg'
+import { Kysely, PostgresDialect } from 'kysely'
+import type { Database } from './schema/index.js'
+import { PreparedStatementPool } from './prepared-statements.js'
+import { typeParsers } from './type-parsers.js'
+
+export interface DatabaseOptions {
+  url: string
+  poolMax: number
+  statementTimeoutMs: number
+  connectionTimeoutMs: number
+  applicationName?: string
+}
+
+export interface DatabaseHandle {
+  db: Kysely<Database>
+  pool: pg.Pool
+}
+
+export type { Database }
+
+/** One pg pool and the Kysely instance over it. The caller owns both and must `db.destroy()`. */
+export function createDatabase (options: DatabaseOptions): DatabaseHandle {
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolMax,
+    connectionTimeoutMillis: options.connectionTimeoutMs,
+    statement_timeout: options.statementTimeoutMs,
+    idle_in_transaction_session_timeout: options.statementTimeoutMs * 2,
+    application_name: options.applicationName ?? 'retail-ops-api',
+    // Timestamps leave PostgreSQL as UTC text, and are turned into RFC 3339 strings without a Date.
+    options: '-c TimeZone=UTC',
+    types: typeParsers
+  })
+  // An idle client that loses its connection emits 'error' on the pool; without a listener that
+  // would crash the process. The next checkout simply gets a fresh connection.
+  pool.on('error', () => {})
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new PreparedStatementPool(pool) }) })
+  return { db, pool }
+}

@@ -1,0 +1,84 @@
+import type { Role } from '../schema/index.js'
+import type { TenantScope } from '../tenant-scope.js'
+import type { Db } from './users.js'
+
+export interface MemberRow {
+  user_id: string
+  email: string
+  name: string
+  role: Role
+  joined_at: string
+}
+
+export interface UserTenantRow {
+  id: string
+  name: string
+  role: Role
+}
+
+export async function insertMembership (db: Db, scope: TenantScope, userId: string, role: Role): Promise<void> {
+  await db.insertInto('memberships').values({ tenant_id: scope.tenantId, user_id: userId, role }).execute()
+}
+
+export async function findRole (db: Db, scope: TenantScope, userId: string): Promise<Role | undefined> {
+  const row = await db.selectFrom('memberships').select('role')
+    .where('tenant_id', '=', scope.tenantId).where('user_id', '=', userId).executeTakeFirst()
+  return row?.role
+}
+
+/** The tenants a user belongs to, first joined first. */
+export async function listUserTenants (db: Db, userId: string): Promise<UserTenantRow[]> {
+  return await db.selectFrom('memberships')
+    .innerJoin('tenants', 'tenants.id', 'memberships.tenant_id')
+    .select(['tenants.id', 'tenants.name', 'memberships.role'])
+    .where('memberships.user_id', '=', userId)
+    .orderBy('memberships.created_at').orderBy('tenants.id')
+    .execute()
+}
+
+function membersQuery (db: Db, scope: TenantScope) {
+  return db.selectFrom('memberships')
+    .innerJoin('users', 'users.id', 'memberships.user_id')
+    .select(['users.id as user_id', 'users.email', 'users.name', 'memberships.role', 'memberships.created_at as joined_at'])
+    .where('memberships.tenant_id', '=', scope.tenantId)
+}
+
+export async function findMember (db: Db, scope: TenantScope, userId: string): Promise<MemberRow | undefined> {
+  return await membersQuery(db, scope).where('memberships.user_id', '=', userId).executeTakeFirst()
+}
+
+export async function listMembers (db: Db, scope: TenantScope, page: { limit: number, offset: number }): Promise<MemberRow[]> {
+  return await membersQuery(db, scope)
+    .orderBy('memberships.created_at').orderBy('users.id')
+    .limit(page.limit).offset(page.offset)
+    .execute()
+}
+
+export async function countMembers (db: Db, scope: TenantScope): Promise<number> {
+  const row = await db.selectFrom('memberships').select((eb) => eb.fn.countAll<number>().as('count'))
+    .where('tenant_id', '=', scope.tenantId).executeTakeFirstOrThrow()
+  return row.count
+}
+
+/**
+ * Locks the tenant's owner rows and returns their user ids. Taken before any change that could
+ * remove an owner, so two concurrent demotions cannot leave a tenant with none.
+ */
+export async function lockOwners (db: Db, scope: TenantScope): Promise<string[]> {
+  const rows = await db.selectFrom('memberships').select('user_id')
+    .where('tenant_id', '=', scope.tenantId).where('role', '=', 'owner')
+    .forUpdate().execute()
+  return rows.map((row) => row.user_id)
+}
+
+export async function updateRole (db: Db, scope: TenantScope, userId: string, role: Role): Promise<boolean> {
+  const result = await db.updateTable('memberships').set({ role })
+    .where('tenant_id', '=', scope.tenantId).where('user_id', '=', userId).executeTakeFirst()
+  return result.numUpdatedRows > 0n
+}
+
+export async function deleteMembership (db: Db, scope: TenantScope, userId: string): Promise<boolean> {
+  const result = await db.deleteFrom('memberships')
+    .where('tenant_id', '=', scope.tenantId).where('user_id', '=', userId).executeTakeFirst()
+  return result.numDeletedRows > 0n
+}

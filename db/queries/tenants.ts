@@ -1,0 +1,19 @@
+import type { NewTenant, TenantRow } from '../schema/index.js'
+import type { TenantScope } from '../tenant-scope.js'
+import type { Db } from './users.js'
+
+export async function insertTenant (db: Db, tenant: NewTenant): Promise<TenantRow> {
+  return await db.insertInto('tenants').values(tenant).returningAll().executeTakeFirstOrThrow()
+}
+
+export async function findTenant (db: Db, scope: TenantScope): Promise<TenantRow | undefined> {
+  return await db.selectFrom('tenants').selectAll().where('id', '=', scope.tenantId).executeTakeFirst()
+}
+
+export async function updateTenant (db: Db, scope: TenantScope, changes: { name?: string, currency?: string }): Promise<TenantRow | undefined> {
+  return await db.updateTable('tenants')
+    .set({ ...changes, updated_at: new Date().toISOString() })
+    .where('id', '=', scope.tenantId)
+    .returningAll()
+    .executeTakeFirst()
+}

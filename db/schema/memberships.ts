@@ -1,0 +1,15 @@
+import type { Generated, Insertable, Selectable } from 'kysely'
+import type { Timestamp } from './columns.js'
+
+export const roles = ['owner', 'admin', 'member', 'guest'] as const
+export type Role = typeof roles[number]
+
+export interface MembershipsTable {
+  tenant_id: string
+  user_id: string
+  role: Role
+  created_at: Generated<Timestamp>
+}
+
+export type MembershipRow = Selectable<MembershipsTable>
+export type NewMembership = Insertable<MembershipsTable>

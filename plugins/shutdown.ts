@@ -1,0 +1,26 @@
+import fp from 'fastify-plugin'
+import { AppError } from '../src/errors.js'
+import { sendError } from './errors.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** True once `close()` has begun: the server no longer accepts connections and is draining. */
+    readonly shuttingDown: boolean
+  }
+}
+
+/**
+ * While the server drains, requests that still arrive on open keep-alive connections get a 503 in
+ * the envelope with `Connection: close`, so the load balancer retries them elsewhere. In-flight
+ * requests are unaffected and finish normally.
+ */
+export default fp(async (app) => {
+  let shuttingDown = false
+  app.decorate('shuttingDown', { getter: () => shuttingDown })
+  app.addHook('preClose', async () => { shuttingDown = true })
+  app.addHook('onRequest', async (request, reply) => {
+    if (!shuttingDown) return
+    reply.header('connection', 'close')
+    return sendError(reply, AppError.of('SERVICE_UNAVAILABLE', 'The server is shutting down; retry on another instance.'))
+  })
+}, { name: 'shutdown', dependencies: ['errors'] })

@@ -1,0 +1,73 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { errorResponses, ref } from '../../../../src/schemas/index.js'
+import { LoginBody, LogoutBody, RefreshBody, RegisterBody, SessionResponse } from '../../../../src/schemas/identity.js'
+import { login, logout, logoutAll, refresh, register, type AuthDeps } from '../../../../src/services/auth.js'
+
+const tags = ['auth']
+
+const auth: FastifyPluginAsyncTypebox = async (app) => {
+  const deps: AuthDeps = { db: app.db, signer: app.accessTokens, refreshTtlDays: app.config.REFRESH_TOKEN_TTL_DAYS }
+
+  app.post('/register', {
+    schema: {
+      operationId: 'register',
+      summary: 'Create an account with its own tenant, and sign in as its owner',
+      tags,
+      body: ref(RegisterBody),
+      response: { 201: ref(SessionResponse), ...errorResponses(400, 409, 413, 415, 422, 429) }
+    }
+  }, async (request, reply) => {
+    reply.code(201)
+    return { data: await register(deps, request.body), error: null }
+  })
+
+  app.post('/login', {
+    schema: {
+      operationId: 'login',
+      summary: 'Sign in with email and password (optionally into a given tenant)',
+      tags,
+      body: ref(LoginBody),
+      response: { 200: ref(SessionResponse), ...errorResponses(400, 401, 403, 413, 415, 422, 429) }
+    }
+  }, async (request) => ({ data: await login(deps, request.body), error: null }))
+
+  app.post('/refresh', {
+    schema: {
+      operationId: 'refreshSession',
+      summary: 'Rotate a refresh token for a new token pair, optionally switching tenant',
+      description: 'The presented refresh token stops working. Presenting an already-rotated token revokes its whole family.',
+      tags,
+      body: ref(RefreshBody),
+      response: { 200: ref(SessionResponse), ...errorResponses(400, 401, 403, 413, 415, 422, 429) }
+    }
+  }, async (request) => ({ data: await refresh(deps, request.body), error: null }))
+
+  app.post('/logout', {
+    schema: {
+      operationId: 'logout',
+      summary: 'End the session a refresh token belongs to',
+      tags,
+      body: ref(LogoutBody),
+      response: { 204: { type: 'null', description: 'Signed out (also for an unknown token).' }, ...errorResponses(400, 413, 415, 422, 429) }
+    }
+  }, async (request, reply) => {
+    await logout(deps, request.body.refresh_token)
+    return await reply.code(204).send(null)
+  })
+
+  app.post('/logout-all', {
+    onRequest: app.authenticate,
+    schema: {
+      operationId: 'logoutAll',
+      summary: 'End every session of the signed-in user',
+      tags,
+      security: [{ bearerAuth: [] }],
+      response: { 204: { type: 'null', description: 'Every refresh token of the user is revoked.' }, ...errorResponses(401, 429) }
+    }
+  }, async (request, reply) => {
+    await logoutAll(deps, request.auth.userId)
+    return await reply.code(204).send(null)
+  })
+}
+
+export default auth

@@ -1,0 +1,71 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { errorResponses, ref, Uuid } from '../../../../../../src/schemas/index.js'
+import { AddMemberBody, MemberListResponse, MemberResponse, UpdateMemberBody } from '../../../../../../src/schemas/identity.js'
+import { PageQuery, TenantParams } from '../../../../../../src/schemas/params.js'
+import { addMember, changeMemberRole, listMembers, removeMember } from '../../../../../../src/services/tenants.js'
+
+const tags = ['members']
+const security = [{ bearerAuth: [] }]
+const MemberParams = Type.Object({ tenant_id: Uuid, user_id: Uuid }, { additionalProperties: false })
+
+const members: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('', {
+    schema: {
+      operationId: 'listMembers',
+      summary: 'Members of the tenant, oldest first',
+      tags,
+      security,
+      params: TenantParams,
+      querystring: Type.Object(PageQuery, { additionalProperties: false }),
+      response: { 200: ref(MemberListResponse), ...errorResponses(401, 403, 422, 429) }
+    }
+  }, async (request) => {
+    const page = await listMembers(app.db, request.auth, request.query)
+    return { data: page.items, meta: page.meta, error: null }
+  })
+
+  app.post('', {
+    schema: {
+      operationId: 'addMember',
+      summary: 'Add an existing user to the tenant (admin or owner; only an owner grants owner)',
+      tags,
+      security,
+      params: TenantParams,
+      body: ref(AddMemberBody),
+      response: { 201: ref(MemberResponse), ...errorResponses(400, 401, 403, 404, 409, 413, 415, 422, 429) }
+    }
+  }, async (request, reply) => {
+    const member = await addMember(app.db, request.auth, request.body)
+    reply.code(201).header('location', `/api/v1/tenants/${request.params.tenant_id}/members/${member.user_id}`)
+    return { data: member, error: null }
+  })
+
+  app.patch('/:user_id', {
+    schema: {
+      operationId: 'updateMember',
+      summary: "Change a member's role (admin or owner; the last owner cannot be demoted)",
+      tags,
+      security,
+      params: MemberParams,
+      body: ref(UpdateMemberBody),
+      response: { 200: ref(MemberResponse), ...errorResponses(400, 401, 403, 404, 409, 413, 415, 422, 429) }
+    }
+  }, async (request) => ({ data: await changeMemberRole(app.db, request.auth, request.params.user_id, request.body.role), error: null }))
+
+  app.delete('/:user_id', {
+    schema: {
+      operationId: 'removeMember',
+      summary: 'Remove a member from the tenant (admin or owner; the last owner cannot be removed)',
+      tags,
+      security,
+      params: MemberParams,
+      response: { 204: { type: 'null', description: 'Removed.' }, ...errorResponses(401, 403, 404, 409, 422, 429) }
+    }
+  }, async (request, reply) => {
+    await removeMember(app.db, request.auth, request.params.user_id)
+    return await reply.code(204).send(null)
+  })
+}
+
+export default members

@@ -1,0 +1,74 @@
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import autoload from '@fastify/autoload'
+import fp from 'fastify-plugin'
+import type { Config } from './config.js'
+import { loggerOptions, RequestLogController } from './logging.js'
+import { requestIdFrom } from './request-id.js'
+import { buildValidatorFactory } from './validation.js'
+import auth from '../plugins/auth.js'
+import database from '../plugins/database.js'
+import errors from '../plugins/errors.js'
+import openapi from '../plugins/openapi.js'
+import requestId from '../plugins/request-id.js'
+import shutdown from '../plugins/shutdown.js'
+import tenancy from '../plugins/tenancy.js'
+
+/** The configuration the app runs with: by now the database URL is known (given or embedded). */
+export type AppConfig = Config & { DATABASE_URL: string }
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: AppConfig
+  }
+}
+
+const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..')
+
+export interface BuildOptions {
+  /** Override the logger (tests pass `false`). */
+  logger?: FastifyServerOptions['logger']
+}
+
+export function serverOptions (config: AppConfig, options: BuildOptions = {}): FastifyServerOptions {
+  return {
+    logger: options.logger ?? loggerOptions(config),
+    logController: new RequestLogController(),
+    genReqId: requestIdFrom,
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    requestTimeout: config.REQUEST_TIMEOUT_MS,
+    keepAliveTimeout: config.KEEP_ALIVE_TIMEOUT_MS,
+    // The shutdown plugin answers in the envelope while draining; Fastify's own 503 would not.
+    return503OnClosing: false,
+    forceCloseConnections: 'idle',
+    schemaController: { compilersFactory: { buildValidator: buildValidatorFactory() } },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 }
+  }
+}
+
+/** Builds the whole application. Only src/server.ts listens; tests inject into what this returns. */
+export async function buildApp (config: AppConfig, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify(serverOptions(config, options))
+  app.server.headersTimeout = config.HEADERS_TIMEOUT_MS
+
+  // The API speaks JSON only: a text/plain body is 415, not a string handed to a JSON schema.
+  app.removeContentTypeParser('text/plain')
+  app.decorate('config', config)
+  await app.register(fp(async () => {}, { name: 'config' }))
+  await app.register(errors)
+  await app.register(requestId)
+  await app.register(shutdown)
+  await app.register(database)
+  await app.register(auth)
+  await app.register(tenancy)
+  await app.register(openapi)
+
+  await app.register(autoload, {
+    dir: path.join(root, 'routes'),
+    autoHooks: true,
+    cascadeHooks: true,
+    routeParams: true
+  })
+  return app
+}

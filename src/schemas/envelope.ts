@@ -1,0 +1,72 @@
+import { Type, type TSchema } from 'typebox'
+import { ref } from './ref.js'
+
+export const ErrorDetail = Type.Object({
+  field: Type.Optional(Type.String({ description: 'JSON pointer to the offending input, e.g. /price_cents.' })),
+  message: Type.Optional(Type.String())
+}, { $id: 'ErrorDetail', additionalProperties: true, description: 'One problem with the request; some codes add fields (e.g. INSUFFICIENT_STOCK adds product_id and available).' })
+
+export const ErrorBody = Type.Object({
+  code: Type.String({ description: 'Stable SCREAMING_SNAKE_CASE code.', examples: ['PRODUCT_NOT_FOUND'] }),
+  message: Type.String(),
+  details: Type.Union([Type.Array(ref(ErrorDetail)), Type.Null()]),
+  request_id: Type.String()
+}, { $id: 'Error', additionalProperties: false })
+
+export const ErrorEnvelope = Type.Object({
+  data: Type.Null(),
+  error: ref(ErrorBody)
+}, { $id: 'ErrorResponse', additionalProperties: false, description: 'The envelope of every error response.' })
+
+export const PageMeta = Type.Object({
+  page: Type.Integer({ minimum: 1 }),
+  page_size: Type.Integer({ minimum: 1, maximum: 100 }),
+  total: Type.Integer({ minimum: 0 }),
+  total_pages: Type.Integer({ minimum: 0 })
+}, { $id: 'PageMeta', additionalProperties: false })
+
+export const CursorMeta = Type.Object({
+  limit: Type.Integer({ minimum: 1, maximum: 100 }),
+  next_cursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as `cursor` for the next page; null on the last page.' })
+}, { $id: 'CursorMeta', additionalProperties: false })
+
+/** `{ data: T, error: null }`, named so generated clients get a real type name. */
+export function dataEnvelope<T extends TSchema> (name: string, data: T) {
+  return Type.Object({ data, error: Type.Null() }, { $id: name, additionalProperties: false })
+}
+
+export function pageEnvelope<T extends TSchema> (name: string, item: T) {
+  return Type.Object({ data: Type.Array(item), meta: ref(PageMeta), error: Type.Null() }, { $id: name, additionalProperties: false })
+}
+
+export function cursorEnvelope<T extends TSchema> (name: string, item: T) {
+  return Type.Object({ data: Type.Array(item), meta: ref(CursorMeta), error: Type.Null() }, { $id: name, additionalProperties: false })
+}
+
+const errorDescriptions = {
+  400: 'The request cannot be parsed (INVALID_JSON, INVALID_CURSOR).',
+  401: 'Missing, malformed or expired credentials.',
+  403: 'Authenticated but not allowed (FORBIDDEN, TENANT_MISMATCH).',
+  404: 'No such route or resource in this tenant.',
+  409: 'Conflicts with the current state.',
+  412: 'If-Match did not match the current ETag.',
+  413: 'The body is over the size limit.',
+  415: 'The body is not application/json.',
+  422: 'Validation failed; details lists each field.',
+  429: 'Rate limited; see Retry-After.',
+  500: 'Unexpected failure (INTERNAL_ERROR).',
+  503: 'Overloaded, shutting down, or a dependency is down; see Retry-After.'
+} as const
+
+export type ErrorStatus = keyof typeof errorDescriptions
+
+/** Response schemas for the error statuses a route can return, all the shared ErrorResponse. */
+export function errorResponses (...statuses: ErrorStatus[]) {
+  const responses: Partial<Record<ErrorStatus, ReturnType<typeof errorRef>>> = {}
+  for (const status of new Set<ErrorStatus>([...statuses, 500])) responses[status] = errorRef(errorDescriptions[status])
+  return responses
+}
+
+function errorRef (description: string) {
+  return Type.Unsafe<{ data: null, error: { code: string, message: string, details: unknown[] | null, request_id: string } }>({ $ref: 'ErrorResponse', description })
+}

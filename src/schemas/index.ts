@@ -1,0 +1,11 @@
+import { CursorMeta, ErrorBody, ErrorDetail, ErrorEnvelope, PageMeta } from './envelope.js'
+import { HealthResponse } from './system.js'
+import { identitySchemas } from './identity.js'
+
+/** Schemas registered once with `app.addSchema`, referenced by `$id`, and named in OpenAPI. */
+export const sharedSchemas = [ErrorDetail, ErrorBody, ErrorEnvelope, PageMeta, CursorMeta, HealthResponse, ...identitySchemas]
+
+export * from './common.js'
+export * from './envelope.js'
+export * from './system.js'
+export { ref } from './ref.js'

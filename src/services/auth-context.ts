@@ -1,0 +1,33 @@
+import type { Role } from '../../db/schema/index.js'
+import { tenantScope, type TenantScope } from '../../db/tenant-scope.js'
+import { AppError } from '../errors.js'
+
+/** Who is calling, from a verified access token. */
+export interface AuthContext {
+  userId: string
+  tenantId: string
+  role: Role
+  /** The refresh-token family of this session, so "other sessions" can be told apart. */
+  sessionId: string
+}
+
+const rank: Record<Role, number> = { guest: 0, member: 1, admin: 2, owner: 3 }
+
+export function hasRole (role: Role, minimum: Role): boolean {
+  return rank[role] >= rank[minimum]
+}
+
+export function requireRole (auth: AuthContext, minimum: Role): void {
+  if (!hasRole(auth.role, minimum)) throw AppError.of('FORBIDDEN', `This needs the ${minimum} role or higher.`)
+}
+
+export function scopeOf (auth: AuthContext): TenantScope {
+  return tenantScope(auth.tenantId)
+}
+
+/** Members may change what they created; admins and owners may change anything in the tenant. */
+export function requireOwnershipOrAdmin (auth: AuthContext, createdBy: string | null): void {
+  if (hasRole(auth.role, 'admin')) return
+  if (auth.role === 'member' && createdBy === auth.userId) return
+  throw AppError.of('FORBIDDEN', auth.role === 'guest' ? 'Guests have read-only access.' : 'Members can only change what they created.')
+}

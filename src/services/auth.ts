@@ -1,0 +1,127 @@
+import type { Role, TenantRow } from '../../db/schema/index.js'
+import { uuidv7 } from '../../db/ids.js'
+import { tenantScope } from '../../db/tenant-scope.js'
+import { findTenant, insertTenant } from '../../db/queries/tenants.js'
+import { findRole, insertMembership, listUserTenants } from '../../db/queries/memberships.js'
+import { findRefreshToken, findRefreshTokenForUpdate, insertRefreshToken, markRotated, revokeFamily, revokeUserSessions } from '../../db/queries/refresh-tokens.js'
+import { findCredentialsByEmail, findUserById, insertUser, type Db, type PublicUser } from '../../db/queries/users.js'
+import { AppError, conflict } from '../errors.js'
+import type { Session } from '../schemas/identity.js'
+import { hashPassword, verifyPassword } from './passwords.js'
+import { hashRefreshToken, newRefreshToken, type AccessTokenSigner } from './tokens.js'
+import { isUniqueViolation } from './database-errors.js'
+
+export interface AuthDeps {
+  db: Db
+  signer: AccessTokenSigner
+  refreshTtlDays: number
+}
+
+export function normalizeEmail (email: string): string {
+  return email.trim().toLowerCase()
+}
+
+const DAY_MS = 86_400_000
+
+/** Stores a new refresh token in `familyId` and signs the matching access token. */
+async function issueSession (deps: AuthDeps, db: Db, user: PublicUser, tenant: TenantRow, role: Role, familyId: string): Promise<Session & { refresh_token_id: string }> {
+  const refreshToken = newRefreshToken()
+  const id = uuidv7()
+  await insertRefreshToken(db, {
+    id,
+    token_hash: hashRefreshToken(refreshToken),
+    family_id: familyId,
+    user_id: user.id,
+    tenant_id: tenant.id,
+    expires_at: new Date(Date.now() + deps.refreshTtlDays * DAY_MS).toISOString()
+  })
+  return {
+    user,
+    tenant,
+    role,
+    access_token: deps.signer.sign({ sub: user.id, tenant_id: tenant.id, role, sid: familyId }),
+    refresh_token: refreshToken,
+    token_type: 'Bearer',
+    expires_in: deps.signer.ttlSeconds,
+    refresh_token_id: id
+  }
+}
+
+export interface RegisterInput { email: string, password: string, name: string, tenant_name: string }
+
+/** Creates the user, their tenant and the owner membership in one transaction. */
+export async function register (deps: AuthDeps, input: RegisterInput): Promise<Session> {
+  const passwordHash = await hashPassword(input.password)
+  try {
+    return await deps.db.transaction().execute(async (trx) => {
+      const user = await insertUser(trx, { id: uuidv7(), email: normalizeEmail(input.email), name: input.name.trim(), password_hash: passwordHash })
+      const tenant = await insertTenant(trx, { id: uuidv7(), name: input.tenant_name.trim() })
+      await insertMembership(trx, tenantScope(tenant.id), user.id, 'owner')
+      return await issueSession(deps, trx, user, tenant, 'owner', uuidv7())
+    })
+  } catch (error) {
+    if (isUniqueViolation(error, 'users_email_key')) throw conflict('EMAIL_TAKEN', 'An account with this email already exists.')
+    throw error
+  }
+}
+
+export interface LoginInput { email: string, password: string, tenant_id?: string | undefined }
+
+export async function login (deps: AuthDeps, input: LoginInput): Promise<Session> {
+  const credentials = await findCredentialsByEmail(deps.db, normalizeEmail(input.email))
+  const valid = await verifyPassword(credentials?.password_hash, input.password)
+  if (credentials === undefined || !valid) throw AppError.of('INVALID_CREDENTIALS')
+
+  const tenants = await listUserTenants(deps.db, credentials.id)
+  const chosen = input.tenant_id === undefined ? tenants[0] : tenants.find((tenant) => tenant.id === input.tenant_id)
+  if (chosen === undefined) {
+    throw AppError.of('FORBIDDEN', input.tenant_id === undefined ? 'This account is not a member of any tenant.' : 'You are not a member of this tenant.')
+  }
+  const [user, tenant] = await Promise.all([findUserById(deps.db, credentials.id), findTenant(deps.db, tenantScope(chosen.id))])
+  if (user === undefined || tenant === undefined) throw AppError.of('INVALID_CREDENTIALS')
+  return await issueSession(deps, deps.db, user, tenant, chosen.role, uuidv7())
+}
+
+export interface RefreshInput { refresh_token: string, tenant_id?: string | undefined }
+
+type RefreshOutcome = { session: Session } | { reused: true }
+
+/**
+ * Rotates a refresh token: the presented one stops working and a new pair is issued, for the same
+ * tenant or another one the user still belongs to (membership and role are re-read here). A token
+ * that was already rotated means it was copied: the whole family is revoked.
+ */
+export async function refresh (deps: AuthDeps, input: RefreshInput): Promise<Session> {
+  const outcome = await deps.db.transaction().execute(async (trx): Promise<RefreshOutcome> => {
+    const current = await findRefreshTokenForUpdate(trx, hashRefreshToken(input.refresh_token))
+    if (current === undefined) throw AppError.of('INVALID_REFRESH_TOKEN')
+    if (current.revoked_at !== null) {
+      if (current.replaced_by === null) throw AppError.of('INVALID_REFRESH_TOKEN')
+      await revokeFamily(trx, current.family_id)
+      return { reused: true }
+    }
+    if (Date.parse(current.expires_at) <= Date.now()) throw AppError.of('INVALID_REFRESH_TOKEN')
+
+    const scope = tenantScope(input.tenant_id ?? current.tenant_id)
+    const role = await findRole(trx, scope, current.user_id)
+    if (role === undefined) throw AppError.of('FORBIDDEN', 'You are not a member of this tenant.')
+    const [user, tenant] = await Promise.all([findUserById(trx, current.user_id), findTenant(trx, scope)])
+    if (user === undefined || tenant === undefined) throw AppError.of('INVALID_REFRESH_TOKEN')
+
+    const next = await issueSession(deps, trx, user, tenant, role, current.family_id)
+    await markRotated(trx, current.id, next.refresh_token_id)
+    return { session: next }
+  })
+  if ('reused' in outcome) throw AppError.of('INVALID_REFRESH_TOKEN', 'This refresh token was already used; every session in its family has been revoked.')
+  return outcome.session
+}
+
+/** Ends the session the refresh token belongs to. Unknown tokens are ignored, so logout is idempotent. */
+export async function logout (deps: Pick<AuthDeps, 'db'>, refreshToken: string): Promise<void> {
+  const token = await findRefreshToken(deps.db, hashRefreshToken(refreshToken))
+  if (token !== undefined) await revokeFamily(deps.db, token.family_id)
+}
+
+export async function logoutAll (deps: Pick<AuthDeps, 'db'>, userId: string): Promise<void> {
+  await revokeUserSessions(deps.db, userId)
+}

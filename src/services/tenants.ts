@@ -1,0 +1,89 @@
+import type { Role } from '../../db/schema/index.js'
+import { findTenant, updateTenant as updateTenantRow } from '../../db/queries/tenants.js'
+import { countMembers, deleteMembership, findMember, insertMembership, listMembers as listMemberRows, lockOwners, updateRole, type MemberRow } from '../../db/queries/memberships.js'
+import { findUserByEmail, type Db } from '../../db/queries/users.js'
+import { AppError, conflict, notFound } from '../errors.js'
+import type { Tenant } from '../schemas/identity.js'
+import { requireRole, scopeOf, type AuthContext } from './auth-context.js'
+import { normalizeEmail } from './auth.js'
+import { isUniqueViolation } from './database-errors.js'
+import { pageOf, pageWindow, type Page, type PageRequest } from './pagination.js'
+
+export async function getTenant (db: Db, auth: AuthContext): Promise<Tenant> {
+  const tenant = await findTenant(db, scopeOf(auth))
+  if (tenant === undefined) throw notFound('tenant')
+  return tenant
+}
+
+export async function updateTenant (db: Db, auth: AuthContext, changes: { name?: string | undefined, currency?: string | undefined }): Promise<Tenant> {
+  requireRole(auth, 'admin')
+  const tenant = await updateTenantRow(db, scopeOf(auth), {
+    ...(changes.name !== undefined && { name: changes.name.trim() }),
+    ...(changes.currency !== undefined && { currency: changes.currency })
+  })
+  if (tenant === undefined) throw notFound('tenant')
+  return tenant
+}
+
+export async function listMembers (db: Db, auth: AuthContext, request: PageRequest): Promise<Page<MemberRow>> {
+  const scope = scopeOf(auth)
+  const [rows, total] = await Promise.all([listMemberRows(db, scope, pageWindow(request)), countMembers(db, scope)])
+  return pageOf(rows, total, request)
+}
+
+/** Only an owner may make someone an owner, or change or remove an owner. */
+function requireOwnerFor (auth: AuthContext, ...roles: Role[]): void {
+  if (roles.includes('owner') && auth.role !== 'owner') throw AppError.of('FORBIDDEN', 'Only an owner can grant, change or remove the owner role.')
+}
+
+export async function addMember (db: Db, auth: AuthContext, input: { email: string, role: Role }): Promise<MemberRow> {
+  requireRole(auth, 'admin')
+  requireOwnerFor(auth, input.role)
+  const user = await findUserByEmail(db, normalizeEmail(input.email))
+  if (user === undefined) throw new AppError('USER_NOT_FOUND', 404, 'No account uses this email; the person must register first.')
+  const scope = scopeOf(auth)
+  try {
+    await insertMembership(db, scope, user.id, input.role)
+  } catch (error) {
+    if (isUniqueViolation(error)) throw conflict('ALREADY_A_MEMBER', 'This user is already a member of the tenant.')
+    throw error
+  }
+  const member = await findMember(db, scope, user.id)
+  if (member === undefined) throw notFound('member')
+  return member
+}
+
+/**
+ * Changes a member's role. Owner rows are locked first so that two concurrent demotions cannot
+ * both pass the "last owner" check.
+ */
+export async function changeMemberRole (db: Db, auth: AuthContext, userId: string, role: Role): Promise<MemberRow> {
+  requireRole(auth, 'admin')
+  const scope = scopeOf(auth)
+  return await db.transaction().execute(async (trx) => {
+    const owners = await lockOwners(trx, scope)
+    const member = await findMember(trx, scope, userId)
+    if (member === undefined) throw notFound('member')
+    requireOwnerFor(auth, role, member.role)
+    if (member.role === 'owner' && role !== 'owner' && owners.length === 1) {
+      throw conflict('LAST_OWNER', 'A tenant must keep at least one owner: make someone else an owner first.')
+    }
+    await updateRole(trx, scope, userId, role)
+    return { ...member, role }
+  })
+}
+
+export async function removeMember (db: Db, auth: AuthContext, userId: string): Promise<void> {
+  requireRole(auth, 'admin')
+  const scope = scopeOf(auth)
+  await db.transaction().execute(async (trx) => {
+    const owners = await lockOwners(trx, scope)
+    const member = await findMember(trx, scope, userId)
+    if (member === undefined) throw notFound('member')
+    requireOwnerFor(auth, member.role)
+    if (member.role === 'owner' && owners.length === 1) {
+      throw conflict('LAST_OWNER', 'A tenant must keep at least one owner: make someone else an owner first.')
+    }
+    await deleteMembership(trx, scope, userId)
+  })
+}

@@ -1,0 +1,48 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { readFile } from 'node:fs/promises'
+import { generateOpenApi, openApiPath } from '../../scripts/openapi-document.js'
+import { buildApp } from '../../src/app.js'
+import { testConfig } from '../helpers/app.js'
+
+interface Operation { operationId?: string, summary?: string, tags?: string[], responses?: Record<string, unknown> }
+
+test('the committed openapi.json is what the code generates (run `npm run openapi` after changing a route)', async () => {
+  const generated = await generateOpenApi()
+  const committed = await readFile(openApiPath, 'utf8')
+  assert.equal(committed, generated)
+})
+
+test('every operation has an operationId, summary, tags and documented errors; shared schemas have real names', async () => {
+  const document = JSON.parse(await generateOpenApi()) as { paths: Record<string, Record<string, Operation>>, components: { schemas: Record<string, unknown> } }
+  const operationIds = new Set<string>()
+  for (const [path, methods] of Object.entries(document.paths)) {
+    for (const [method, operation] of Object.entries(methods)) {
+      const where = `${method.toUpperCase()} ${path}`
+      assert.ok(operation.operationId, `${where} has no operationId`)
+      assert.ok(!operationIds.has(operation.operationId), `${where} repeats operationId ${operation.operationId}`)
+      operationIds.add(operation.operationId)
+      assert.ok(operation.summary, `${where} has no summary`)
+      assert.ok(operation.tags?.length, `${where} has no tags`)
+      assert.ok(operation.responses?.['500'], `${where} does not document its error responses`)
+    }
+  }
+  assert.ok(operationIds.size >= 2)
+  const names = Object.keys(document.components.schemas)
+  assert.ok(names.includes('ErrorResponse'))
+  assert.deepEqual(names.filter((name) => /^def-\d+$/.test(name)), [])
+})
+
+test('the docs page and the JSON document are served', async () => {
+  const app = await buildApp(testConfig('postgres://postgres@127.0.0.1:1/unused'), { logger: false })
+  try {
+    const json = await app.inject('/openapi.json')
+    assert.equal(json.statusCode, 200)
+    assert.equal(json.json().openapi, '3.0.3')
+    const docs = await app.inject('/docs/')
+    assert.equal(docs.statusCode, 200)
+    assert.match(String(docs.headers['content-type']), /text\/html/)
+  } finally {
+    await app.close()
+  }
+})

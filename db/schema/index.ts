@@ -1,5 +1,8 @@
+import type { LocationsTable } from './locations.js'
 import type { MembershipsTable } from './memberships.js'
+import type { ProductsTable } from './products.js'
 import type { RefreshTokensTable } from './refresh-tokens.js'
+import type { TasksTable } from './tasks.js'
 import type { TenantsTable } from './tenants.js'
 import type { UsersTable } from './users.js'
 
@@ -8,10 +11,16 @@ export interface Database {
   tenants: TenantsTable
   memberships: MembershipsTable
   refresh_tokens: RefreshTokensTable
+  products: ProductsTable
+  locations: LocationsTable
+  tasks: TasksTable
 }
 
 export type { Timestamp } from './columns.js'
+export * from './locations.js'
 export * from './memberships.js'
+export * from './products.js'
 export * from './refresh-tokens.js'
+export * from './tasks.js'
 export * from './tenants.js'
 export * from './users.js'

@@ -1,0 +1,79 @@
+import { sql } from 'kysely'
+import type { NewProduct, ProductUpdate } from '../schema/index.js'
+import type { TenantScope } from '../tenant-scope.js'
+import { containsPattern } from './search.js'
+import type { Db } from './users.js'
+import { guardCondition, type WriteGuard, type WriteTarget } from './write-guard.js'
+
+export const productColumns = [
+  'id', 'name', 'description', 'price_cents', 'currency', 'stock', 'category', 'subcategory', 'sku',
+  'created_by', 'created_at', 'updated_at', 'version'
+] as const
+
+export interface ProductFilters {
+  category?: string | undefined
+  subcategory?: string | undefined
+  q?: string | undefined
+  min_price?: number | undefined
+  max_price?: number | undefined
+  in_stock?: boolean | undefined
+}
+
+export type ProductSortField = 'name' | 'price_cents' | 'created_at' | 'stock'
+export interface ProductSort { field: ProductSortField, direction: 'asc' | 'desc' }
+
+function scoped (db: Db, scope: TenantScope) {
+  return db.selectFrom('products').where('tenant_id', '=', scope.tenantId)
+}
+
+function filtered (db: Db, scope: TenantScope, filters: ProductFilters) {
+  let query = scoped(db, scope)
+  if (filters.category !== undefined) query = query.where('category', '=', filters.category)
+  if (filters.subcategory !== undefined) query = query.where('subcategory', '=', filters.subcategory)
+  if (filters.q !== undefined) query = query.where(sql<boolean>`lower(name) like ${containsPattern(filters.q)}`)
+  if (filters.min_price !== undefined) query = query.where('price_cents', '>=', filters.min_price)
+  if (filters.max_price !== undefined) query = query.where('price_cents', '<=', filters.max_price)
+  if (filters.in_stock !== undefined) query = query.where('stock', filters.in_stock ? '>' : '=', 0)
+  return query
+}
+
+export async function insertProduct (db: Db, scope: TenantScope, product: Omit<NewProduct, 'tenant_id'>) {
+  return await db.insertInto('products').values({ ...product, tenant_id: scope.tenantId }).returning(productColumns).executeTakeFirstOrThrow()
+}
+
+export async function findProduct (db: Db, scope: TenantScope, id: string) {
+  return await scoped(db, scope).select(productColumns).where('id', '=', id).executeTakeFirst()
+}
+
+export async function findProductWriteTarget (db: Db, scope: TenantScope, id: string): Promise<WriteTarget | undefined> {
+  return await scoped(db, scope).select(['created_by', 'version']).where('id', '=', id).executeTakeFirst()
+}
+
+export async function listProducts (db: Db, scope: TenantScope, filters: ProductFilters, sort: ProductSort, window: { limit: number, offset: number }) {
+  return await filtered(db, scope, filters)
+    .select(productColumns)
+    .orderBy(sort.field, sort.direction).orderBy('id', sort.direction)
+    .limit(window.limit).offset(window.offset)
+    .execute()
+}
+
+export async function countProducts (db: Db, scope: TenantScope, filters: ProductFilters): Promise<number> {
+  const row = await filtered(db, scope, filters).select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow()
+  return row.count
+}
+
+/** Applies `changes` when the guard holds; undefined when no row matched (missing, or guard failed). */
+export async function updateProduct (db: Db, scope: TenantScope, id: string, changes: ProductUpdate, guard: WriteGuard) {
+  return await db.updateTable('products')
+    .set({ ...changes, version: sql`version + 1`, updated_at: sql`now()` })
+    .where('tenant_id', '=', scope.tenantId).where('id', '=', id).where(guardCondition(guard))
+    .returning(productColumns)
+    .executeTakeFirst()
+}
+
+export async function deleteProduct (db: Db, scope: TenantScope, id: string, guard: WriteGuard): Promise<boolean> {
+  const result = await db.deleteFrom('products')
+    .where('tenant_id', '=', scope.tenantId).where('id', '=', id).where(guardCondition(guard))
+    .executeTakeFirst()
+  return result.numDeletedRows > 0n
+}

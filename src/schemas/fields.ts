@@ -1,0 +1,19 @@
+import { Type } from 'typebox'
+
+/** Lower-case slug: letters, digits and single dashes, e.g. `hot-drinks`. */
+export const Slug = Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', examples: ['hot-drinks'] })
+
+/** ISO 4217 alphabetic code; checked against the runtime's list of currencies by the service. */
+export const CurrencyCode = Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code, upper case.', examples: ['EUR'] })
+
+export const MoneyCents = Type.Integer({ minimum: 0, maximum: 2147483647, description: 'Integer minor units (cents).' })
+
+/** A free-text search term: matched case-insensitively as a substring; wildcards are literal. */
+export const SearchTerm = Type.String({ minLength: 1, maxLength: 100 })
+
+/** `?in_stock=true` and friends: the query string says "true"/"false". */
+export const BooleanFlag = Type.Boolean()
+
+export function nullable<T extends Parameters<typeof Type.Union>[0][number]> (schema: T) {
+  return Type.Union([schema, Type.Null()])
+}

@@ -1,0 +1,83 @@
+import { countProducts, deleteProduct as deleteProductRow, findProduct, findProductWriteTarget, insertProduct, listProducts as listProductRows, updateProduct as updateProductRow, type ProductSort, type ProductSortField } from '../../db/queries/products.js'
+import { findTenant } from '../../db/queries/tenants.js'
+import type { Db } from '../../db/queries/users.js'
+import { uuidv7 } from '../../db/ids.js'
+import { conflict, notFound } from '../errors.js'
+import type { CreateProductBody, Product, ProductListQuery, UpdateProductBody } from '../schemas/products.js'
+import { requireRole, scopeOf, type AuthContext } from './auth-context.js'
+import { isForeignKeyViolation, isUniqueViolation } from './database-errors.js'
+import { pageOf, pageWindow, type Page } from './pagination.js'
+import { requireCurrency } from './reference-data.js'
+import { rejectedWrite, writeGuardFor } from './writes.js'
+
+/** A product as stored: the API shape plus the version its ETag is made from. */
+export type ProductRecord = Product & { version: number }
+
+function skuTaken (error: unknown): never {
+  if (isUniqueViolation(error, 'products_tenant_sku_key')) throw conflict('SKU_TAKEN', 'Another product in this tenant has this SKU.')
+  throw error
+}
+
+export async function createProduct (db: Db, auth: AuthContext, input: CreateProductBody): Promise<ProductRecord> {
+  requireRole(auth, 'member')
+  requireCurrency(input.currency)
+  const scope = scopeOf(auth)
+  const currency = input.currency ?? (await findTenant(db, scope))?.currency
+  if (currency === undefined) throw notFound('tenant')
+  return await insertProduct(db, scope, {
+    id: uuidv7(),
+    name: input.name,
+    description: input.description ?? null,
+    price_cents: input.price_cents,
+    currency,
+    stock: input.stock,
+    category: input.category,
+    subcategory: input.subcategory ?? null,
+    sku: input.sku ?? null,
+    created_by: auth.userId
+  }).catch(skuTaken)
+}
+
+export async function getProduct (db: Db, auth: AuthContext, id: string): Promise<ProductRecord> {
+  const product = await findProduct(db, scopeOf(auth), id)
+  if (product === undefined) throw notFound('product')
+  return product
+}
+
+function parseSort (sort: ProductListQuery['sort']): ProductSort {
+  const value = sort ?? '-created_at'
+  return value.startsWith('-')
+    ? { field: value.slice(1) as ProductSortField, direction: 'desc' }
+    : { field: value as ProductSortField, direction: 'asc' }
+}
+
+export async function listProducts (db: Db, auth: AuthContext, query: ProductListQuery): Promise<Page<ProductRecord>> {
+  const scope = scopeOf(auth)
+  const { page, page_size: pageSize, sort, ...filters } = query
+  const request = { page, page_size: pageSize }
+  const [rows, total] = await Promise.all([
+    listProductRows(db, scope, filters, parseSort(sort), pageWindow(request)),
+    countProducts(db, scope, filters)
+  ])
+  return pageOf(rows, total, request)
+}
+
+/** Partial update: absent keys stay as they are, null clears a nullable field. */
+export async function updateProduct (db: Db, auth: AuthContext, id: string, changes: UpdateProductBody, versions?: number[]): Promise<ProductRecord> {
+  const guard = writeGuardFor(auth, versions)
+  requireCurrency(changes.currency)
+  const scope = scopeOf(auth)
+  const updated = await updateProductRow(db, scope, id, changes, guard).catch(skuTaken)
+  if (updated !== undefined) return updated
+  throw rejectedWrite('product', await findProductWriteTarget(db, scope, id), auth, versions)
+}
+
+export async function deleteProduct (db: Db, auth: AuthContext, id: string, versions?: number[]): Promise<void> {
+  const guard = writeGuardFor(auth, versions)
+  const scope = scopeOf(auth)
+  const deleted = await deleteProductRow(db, scope, id, guard).catch((error: unknown) => {
+    if (isForeignKeyViolation(error)) throw conflict('PRODUCT_IN_USE', 'Orders refer to this product; it cannot be deleted.')
+    throw error
+  })
+  if (!deleted) throw rejectedWrite('product', await findProductWriteTarget(db, scope, id), auth, versions)
+}

@@ -40,4 +40,3 @@ export function ifMatchVersions (request: FastifyRequest): number[] | undefined 
   }
   return versions
 }
-

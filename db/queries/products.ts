@@ -49,17 +49,33 @@ export async function findProductWriteTarget (db: Db, scope: TenantScope, id: st
   return await scoped(db, scope).select(['created_by', 'version']).where('id', '=', id).executeTakeFirst()
 }
 
-export async function listProducts (db: Db, scope: TenantScope, filters: ProductFilters, sort: ProductSort, window: { limit: number, offset: number }) {
-  return await filtered(db, scope, filters)
+/** The page query, unexecuted (scripts/explain-lists.ts prints its plan). */
+export function productPageQuery (db: Db, scope: TenantScope, filters: ProductFilters, sort: ProductSort, window: { limit: number, offset: number }) {
+  return filtered(db, scope, filters)
     .select(productColumns)
     .orderBy(sort.field, sort.direction).orderBy('id', sort.direction)
     .limit(window.limit).offset(window.offset)
-    .execute()
 }
 
+export function productCountQuery (db: Db, scope: TenantScope, filters: ProductFilters) {
+  return filtered(db, scope, filters).select((eb) => eb.fn.countAll<number>().as('count'))
+}
+
+export async function listProducts (db: Db, scope: TenantScope, filters: ProductFilters, sort: ProductSort, window: { limit: number, offset: number }) {
+  return await productPageQuery(db, scope, filters, sort, window).execute()
+}
+
+function hasFilters (filters: ProductFilters): boolean {
+  return Object.values(filters).some((value) => value !== undefined)
+}
+
+/** Unfiltered: the trigger-maintained total (O(1)); filtered: count(*) over the filter's index. */
 export async function countProducts (db: Db, scope: TenantScope, filters: ProductFilters): Promise<number> {
-  const row = await filtered(db, scope, filters).select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow()
-  return row.count
+  if (!hasFilters(filters)) {
+    const row = await db.selectFrom('product_counts').select('total').where('tenant_id', '=', scope.tenantId).executeTakeFirst()
+    return row?.total ?? 0
+  }
+  return (await productCountQuery(db, scope, filters).executeTakeFirstOrThrow()).count
 }
 
 /** Applies `changes` when the guard holds; undefined when no row matched (missing, or guard failed). */

@@ -1,5 +1,6 @@
 import type { LocationsTable } from './locations.js'
 import type { MembershipsTable } from './memberships.js'
+import type { ProductCountsTable } from './product-counts.js'
 import type { ProductsTable } from './products.js'
 import type { RefreshTokensTable } from './refresh-tokens.js'
 import type { TasksTable } from './tasks.js'
@@ -12,6 +13,7 @@ export interface Database {
   memberships: MembershipsTable
   refresh_tokens: RefreshTokensTable
   products: ProductsTable
+  product_counts: ProductCountsTable
   locations: LocationsTable
   tasks: TasksTable
 }

@@ -74,7 +74,6 @@ try {
       process.stdout.write(`   total via countProducts (product_counts): ${((Date.now() - timed) / 100).toFixed(3)} ms per call, round trip included\n`)
     }
   }
-
 } finally {
   await db.destroy()
   await admin.query(`drop database if exists ${name} with (force)`)

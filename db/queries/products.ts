@@ -1,4 +1,5 @@
 import { sql } from 'kysely'
+import { precompiled } from '../precompiled.js'
 import type { NewProduct, ProductUpdate } from '../schema/index.js'
 import type { TenantScope } from '../tenant-scope.js'
 import { containsPattern } from './search.js'
@@ -41,8 +42,13 @@ export async function insertProduct (db: Db, scope: TenantScope, product: Omit<N
   return await db.insertInto('products').values({ ...product, tenant_id: scope.tenantId }).returning(productColumns).executeTakeFirstOrThrow()
 }
 
+const selectProduct = precompiled((db, params: { tenantId: string, id: string }) =>
+  db.selectFrom('products').select(productColumns).where('tenant_id', '=', params.tenantId).where('id', '=', params.id))
+
+/** The hottest read of the API (GET one product), compiled once. */
 export async function findProduct (db: Db, scope: TenantScope, id: string) {
-  return await scoped(db, scope).select(productColumns).where('id', '=', id).executeTakeFirst()
+  const [row] = await selectProduct(db, { tenantId: scope.tenantId, id })
+  return row
 }
 
 export async function findProductWriteTarget (db: Db, scope: TenantScope, id: string): Promise<WriteTarget | undefined> {

@@ -1,5 +1,7 @@
+import type { IdempotencyKeysTable } from './idempotency-keys.js'
 import type { LocationsTable } from './locations.js'
 import type { MembershipsTable } from './memberships.js'
+import type { OrderItemsTable, OrdersTable } from './orders.js'
 import type { ProductCountsTable } from './product-counts.js'
 import type { ProductsTable } from './products.js'
 import type { RefreshTokensTable } from './refresh-tokens.js'
@@ -16,11 +18,16 @@ export interface Database {
   product_counts: ProductCountsTable
   locations: LocationsTable
   tasks: TasksTable
+  orders: OrdersTable
+  order_items: OrderItemsTable
+  idempotency_keys: IdempotencyKeysTable
 }
 
 export type { Timestamp } from './columns.js'
+export * from './idempotency-keys.js'
 export * from './locations.js'
 export * from './memberships.js'
+export * from './orders.js'
 export * from './products.js'
 export * from './refresh-tokens.js'
 export * from './tasks.js'

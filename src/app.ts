@@ -8,6 +8,7 @@ import { loggerOptions, RequestLogController } from './logging.js'
 import { requestIdFrom } from './request-id.js'
 import { buildValidatorFactory } from './validation.js'
 import auth from '../plugins/auth.js'
+import cursors from '../plugins/cursors.js'
 import database from '../plugins/database.js'
 import errors from '../plugins/errors.js'
 import openapi from '../plugins/openapi.js'
@@ -62,6 +63,7 @@ export async function buildApp (config: AppConfig, options: BuildOptions = {}): 
   await app.register(database)
   await app.register(auth)
   await app.register(tenancy)
+  await app.register(cursors)
   await app.register(openapi)
 
   await app.register(autoload, {

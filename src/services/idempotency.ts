@@ -1,0 +1,104 @@
+import { createHash } from 'node:crypto'
+import { claimKey, findLiveKey, storeResponse, type StoredResponse } from '../../db/queries/idempotency-keys.js'
+import type { Db } from '../../db/queries/users.js'
+import { AppError, conflict } from '../errors.js'
+import { scopeOf, type AuthContext } from './auth-context.js'
+
+/** How long a stored response answers retries. */
+export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60
+
+export interface IdempotentRequest {
+  /** The Idempotency-Key header; undefined runs the work once, without storing anything. */
+  key: string | undefined
+  /** Names the operation; part of the request hash, so one key cannot be replayed elsewhere. */
+  operation: string
+  /** Everything the operation depends on (path ids and body); hashed in canonical form. */
+  input: unknown
+  /** The status of the successful response, stored with it for the record. */
+  status: number
+}
+
+export interface IdempotentResult<T> {
+  value: T
+  /** True when this is the stored response of an earlier request with the same key. */
+  replayed: boolean
+}
+
+/** JSON with object keys sorted at every level, so equal bodies hash equally whatever their key order. */
+export function canonicalJson (value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`
+  }
+  return JSON.stringify(value) ?? 'null'
+}
+
+export function requestHash (auth: AuthContext, operation: string, input: unknown): string {
+  return createHash('sha256').update(canonicalJson({ operation, user: auth.userId, input })).digest('hex')
+}
+
+const QUERY_CANCELED = '57014'
+const LOCK_NOT_AVAILABLE = '55P03'
+
+function inProgress (): AppError {
+  return conflict('IDEMPOTENCY_IN_PROGRESS', 'A request with this Idempotency-Key is still being processed; retry in a moment.')
+}
+
+function replay<T> (stored: StoredResponse, hash: string): IdempotentResult<T> {
+  if (stored.request_hash !== hash) {
+    throw new AppError('IDEMPOTENCY_KEY_REUSED', 422, 'This Idempotency-Key was already used for a different request; use a new key for a new request.')
+  }
+  // A committed record always has its response (it is stored in the claiming transaction).
+  if (stored.response_status === null) throw inProgress()
+  return { value: stored.response_body as T, replayed: true }
+}
+
+/**
+ * Runs `work` in a transaction, at most once per tenant and Idempotency-Key.
+ *
+ * The key is claimed by inserting its record inside the same transaction as the work, and the
+ * response is stored there too, so the order (or void, or payment) and its stored response
+ * commit together or not at all: a crash can never leave work done without its response, or a
+ * claim without work. A concurrent request with the same key blocks on the uncommitted record
+ * until the first transaction ends, then replays its response; if it waited past the statement
+ * timeout it gets 409 IDEMPOTENCY_IN_PROGRESS instead.
+ *
+ * Only successes are stored. A domain error (409 INSUFFICIENT_STOCK, 404, ...) rolls the claim
+ * back with everything else: nothing happened, so a retry with the same key is evaluated afresh
+ * (and succeeds once, say, the stock is there). The same key with a different request (another
+ * body, path, operation or user) is 422 IDEMPOTENCY_KEY_REUSED. Records expire after 24 h; an
+ * expired key is free for reuse.
+ */
+export async function withIdempotency<T> (db: Db, auth: AuthContext, request: IdempotentRequest, work: (trx: Db) => Promise<T>): Promise<IdempotentResult<T>> {
+  const { key, status } = request
+  if (key === undefined) {
+    return { value: await db.transaction().execute(work), replayed: false }
+  }
+  const scope = scopeOf(auth)
+  const hash = requestHash(auth, request.operation, request.input)
+
+  // Retries of finished requests, the common case, need no transaction.
+  const stored = await findLiveKey(db, scope, key)
+  if (stored !== undefined) return replay(stored, hash)
+
+  return await db.transaction().execute(async (trx) => {
+    let claimed: boolean
+    try {
+      claimed = await claimKey(trx, scope, { key, userId: auth.userId, requestHash: hash, ttlSeconds: IDEMPOTENCY_TTL_SECONDS })
+    } catch (error) {
+      const code = (error as { code?: unknown }).code
+      if (code === QUERY_CANCELED || code === LOCK_NOT_AVAILABLE) throw inProgress()
+      throw error
+    }
+    if (!claimed) {
+      // Another transaction committed this key while we waited for it.
+      const winner = await findLiveKey(trx, scope, key)
+      if (winner === undefined) throw inProgress()
+      return replay<T>(winner, hash)
+    }
+    const value = await work(trx)
+    await storeResponse(trx, scope, key, status, value)
+    return { value, replayed: false }
+  })
+}

@@ -1,0 +1,50 @@
+import { sql } from 'kysely'
+import type { TenantScope } from '../tenant-scope.js'
+import type { Db } from './users.js'
+
+export interface SaleProduct {
+  id: string
+  name: string
+  price_cents: number
+  currency: string
+  stock: number
+}
+
+export interface StockChange {
+  product_id: string
+  quantity: number
+}
+
+/**
+ * Locks the tenant's products with these ids, in ascending id order, for the rest of the
+ * transaction. Every writer of stock takes its locks through here, so two transactions on
+ * overlapping products always lock in the same order and cannot deadlock. (PostgreSQL sorts
+ * before it locks: FOR UPDATE applies to rows as the ORDER BY delivers them.) Ids of another
+ * tenant, or of no product, are simply absent from the result.
+ */
+export async function lockProducts (db: Db, scope: TenantScope, ids: readonly string[]): Promise<SaleProduct[]> {
+  return await db.selectFrom('products')
+    .select(['id', 'name', 'price_cents', 'currency', 'stock'])
+    .where('tenant_id', '=', scope.tenantId)
+    .where('id', '=', sql<string>`any(${[...ids]}::uuid[])`)
+    .orderBy('id')
+    .forUpdate()
+    .execute()
+}
+
+/**
+ * Adds `sign * quantity` to each product's stock in one statement, and bumps version and
+ * updated_at (stock is part of the product's representation and ETag). Call with rows already
+ * locked by `lockProducts`. A decrement never takes stock below zero: such a row is not updated,
+ * and the returned count tells the caller.
+ */
+export async function adjustStock (db: Db, scope: TenantScope, changes: readonly StockChange[], sign: 1 | -1): Promise<number> {
+  const ids = changes.map((change) => change.product_id)
+  const deltas = changes.map((change) => sign * change.quantity)
+  const result = await sql`
+    update products as p
+    set stock = p.stock + c.delta, version = p.version + 1, updated_at = now()
+    from unnest(${ids}::uuid[], ${deltas}::int[]) as c(id, delta)
+    where p.tenant_id = ${scope.tenantId} and p.id = c.id and p.stock + c.delta >= 0`.execute(db)
+  return Number(result.numAffectedRows ?? 0n)
+}

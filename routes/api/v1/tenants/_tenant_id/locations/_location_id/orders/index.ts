@@ -1,0 +1,51 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { errorResponses, ref } from '../../../../../../../../src/schemas/index.js'
+import { IdempotencyHeaders } from '../../../../../../../../src/schemas/idempotency.js'
+import { CreateOrderBody, LocationOrderListQuery, OrderListResponse, OrderResponse } from '../../../../../../../../src/schemas/orders.js'
+import { resourceParams } from '../../../../../../../../src/schemas/params.js'
+import { createOrder, listLocationOrders } from '../../../../../../../../src/services/orders.js'
+
+const tags = ['orders']
+const security = [{ bearerAuth: [] }]
+const LocationParams = resourceParams('location_id')
+
+const locationOrders: FastifyPluginAsyncTypebox = async (app) => {
+  app.post('', {
+    schema: {
+      operationId: 'createOrder',
+      summary: 'Place an order at a location: prices from the products, stock taken in the same transaction (members and above)',
+      description: 'All or nothing: an unknown product (or one of another tenant), a repeated product, or mixed currencies are 422; ' +
+        'any line without enough stock makes the whole order 409 INSUFFICIENT_STOCK, with `details` listing each short product ' +
+        '(`product_id`, `requested`, `available`). Send an Idempotency-Key to retry safely.',
+      tags,
+      security,
+      params: LocationParams,
+      headers: IdempotencyHeaders,
+      body: ref(CreateOrderBody),
+      response: { 201: ref(OrderResponse), ...errorResponses(400, 401, 403, 404, 409, 413, 415, 422, 429, 503) }
+    }
+  }, async (request, reply) => {
+    const { tenant_id: tenantId, location_id: locationId } = request.params
+    const result = await createOrder(app.db, request.auth, locationId, request.body, request.headers['idempotency-key'])
+    if (result.replayed) reply.header('idempotent-replayed', 'true')
+    reply.code(201).header('location', `/api/v1/tenants/${tenantId}/orders/${result.value.id}`)
+    return { data: result.value, error: null }
+  })
+
+  app.get('', {
+    schema: {
+      operationId: 'listLocationOrders',
+      summary: 'Orders placed at a location, newest first, cursor-paginated',
+      tags,
+      security,
+      params: LocationParams,
+      querystring: LocationOrderListQuery,
+      response: { 200: ref(OrderListResponse), ...errorResponses(400, 401, 403, 404, 422, 429) }
+    }
+  }, async (request) => {
+    const page = await listLocationOrders(app.db, request.auth, request.params.location_id, request.query, app.cursors)
+    return { data: page.items, meta: page.meta, error: null }
+  })
+}
+
+export default locationOrders

@@ -1,0 +1,83 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { notModified } from '../../../../../../src/http/conditional.js'
+import { errorResponses, ref } from '../../../../../../src/schemas/index.js'
+import { IdempotencyHeaders } from '../../../../../../src/schemas/idempotency.js'
+import { OrderListQuery, OrderListResponse, OrderResponse, VoidOrderBody } from '../../../../../../src/schemas/orders.js'
+import { IfNoneMatchHeaders, NotModified, resourceParams, TenantParams } from '../../../../../../src/schemas/params.js'
+import { getOrder, listOrders, payOrder, voidOrder } from '../../../../../../src/services/orders.js'
+
+const tags = ['orders']
+const security = [{ bearerAuth: [] }]
+const OrderParams = resourceParams('order_id')
+/** Paying takes no input: no body, `{}` or `null`. */
+const PayOrderBody = Type.Union([Type.Object({}, { additionalProperties: false }), Type.Null()], { description: 'Optional: no body, `{}` or `null`.' })
+
+const orders: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('', {
+    schema: {
+      operationId: 'listOrders',
+      summary: 'Orders of the tenant, newest first, filtered and cursor-paginated',
+      tags,
+      security,
+      params: TenantParams,
+      querystring: OrderListQuery,
+      response: { 200: ref(OrderListResponse), ...errorResponses(400, 401, 403, 422, 429) }
+    }
+  }, async (request) => {
+    const page = await listOrders(app.db, request.auth, request.query, app.cursors)
+    return { data: page.items, meta: page.meta, error: null }
+  })
+
+  app.get('/:order_id', {
+    schema: {
+      operationId: 'getOrder',
+      summary: 'One order with its lines, with a strong ETag',
+      tags,
+      security,
+      params: OrderParams,
+      headers: IfNoneMatchHeaders,
+      response: { 200: ref(OrderResponse), 304: NotModified, ...errorResponses(401, 403, 404, 422, 429) }
+    }
+  }, async (request, reply) => {
+    const order = await getOrder(app.db, request.auth, request.params.order_id)
+    if (notModified(request, reply, order.version)) return null
+    return { data: order, error: null }
+  })
+
+  app.post('/:order_id/void', {
+    schema: {
+      operationId: 'voidOrder',
+      summary: 'Void an order and give its stock back (its creator while open; admins and owners also when paid)',
+      tags,
+      security,
+      params: OrderParams,
+      headers: IdempotencyHeaders,
+      body: ref(VoidOrderBody),
+      response: { 200: ref(OrderResponse), ...errorResponses(400, 401, 403, 404, 409, 413, 415, 422, 429, 503) }
+    }
+  }, async (request, reply) => {
+    const result = await voidOrder(app.db, request.auth, request.params.order_id, request.body.reason, request.headers['idempotency-key'])
+    if (result.replayed) reply.header('idempotent-replayed', 'true')
+    return { data: result.value, error: null }
+  })
+
+  app.post('/:order_id/pay', {
+    schema: {
+      operationId: 'payOrder',
+      summary: 'Mark an open order paid (its creator, or admins and owners)',
+      tags,
+      security,
+      params: OrderParams,
+      headers: IdempotencyHeaders,
+      body: PayOrderBody,
+      response: { 200: ref(OrderResponse), ...errorResponses(400, 401, 403, 404, 409, 413, 415, 422, 429, 503) }
+    }
+  }, async (request, reply) => {
+    const result = await payOrder(app.db, request.auth, request.params.order_id, request.headers['idempotency-key'])
+    if (result.replayed) reply.header('idempotent-replayed', 'true')
+    return { data: result.value, error: null }
+  })
+}
+
+export default orders

@@ -1,0 +1,192 @@
+import { findOrder, findOrderItems, findOrderLocation, insertOrder, insertOrderItems, listOrders as listOrderRows, lockOrder, markOrderPaid, markOrderVoided, type OrderFilters } from '../../db/queries/orders.js'
+import { adjustStock, lockProducts, type SaleProduct, type StockChange } from '../../db/queries/stock.js'
+import type { Db } from '../../db/queries/users.js'
+import { uuidv7 } from '../../db/ids.js'
+import type { TenantScope } from '../../db/tenant-scope.js'
+import { AppError, conflict, invalidInput, notFound, type FieldError } from '../errors.js'
+import type { CreateOrderBody, Order, OrderListQuery, OrderSummary } from '../schemas/orders.js'
+import { hasRole, requireRole, scopeOf, type AuthContext } from './auth-context.js'
+import { cursorPageOf, decodeTimeKey, encodeTimeKey, type CursorCodec, type CursorPage } from './cursor.js'
+import { withIdempotency, type IdempotentResult } from './idempotency.js'
+
+/** An order as stored: the API shape plus the version its ETag is made from. */
+export type OrderRecord = Order & { version: number }
+export type OrderSummaryRecord = OrderSummary & { version: number }
+
+const CURSOR_KIND = 'orders'
+const DEFAULT_LIMIT = 50
+
+/** A repeated product is refused rather than merged: the response lines match the request lines. */
+function refuseDuplicates (items: CreateOrderBody['items']): void {
+  const firstLine = new Map<string, number>()
+  const problems: FieldError[] = []
+  items.forEach((item, index) => {
+    const first = firstLine.get(item.product_id)
+    if (first === undefined) firstLine.set(item.product_id, index)
+    else problems.push({ field: `/items/${index}/product_id`, message: `repeats /items/${first}/product_id; send one line per product with the total quantity` })
+  })
+  if (problems.length > 0) throw invalidInput(problems, 'Each product may appear only once in an order.')
+}
+
+/** Unknown products (or another tenant's, which look the same) and mixed currencies are 422. */
+function checkProducts (items: CreateOrderBody['items'], products: Map<string, SaleProduct>): string {
+  const unknown: FieldError[] = []
+  items.forEach((item, index) => {
+    if (!products.has(item.product_id)) unknown.push({ field: `/items/${index}/product_id`, message: 'no product with this id exists in this tenant' })
+  })
+  if (unknown.length > 0) throw invalidInput(unknown, 'Some products do not exist in this tenant.')
+
+  const currency = products.get(items[0]!.product_id)!.currency
+  const mixed: FieldError[] = []
+  items.forEach((item, index) => {
+    const other = products.get(item.product_id)!.currency
+    if (other !== currency) mixed.push({ field: `/items/${index}/product_id`, message: `is priced in ${other}, but the order is in ${currency} (from /items/0)` })
+  })
+  if (mixed.length > 0) throw invalidInput(mixed, 'All products of an order must be priced in the same currency.')
+  return currency
+}
+
+/** Every short line, with what is available, so the client can fix the whole order at once. */
+function checkStock (items: CreateOrderBody['items'], products: Map<string, SaleProduct>): void {
+  const short = items.flatMap((item, index) => {
+    const { stock } = products.get(item.product_id)!
+    return item.quantity > stock
+      ? [{ field: `/items/${index}/quantity`, message: `only ${stock} in stock`, product_id: item.product_id, requested: item.quantity, available: stock }]
+      : []
+  })
+  if (short.length > 0) throw conflict('INSUFFICIENT_STOCK', 'Not enough stock for some products; nothing was ordered.', short)
+}
+
+/**
+ * Places an order: in one transaction, locks the products (ascending id, see db/queries/stock.ts),
+ * checks them, takes the stock, and writes the order and its lines with prices copied from the
+ * products. Any refusal rolls all of it back.
+ */
+export async function createOrder (db: Db, auth: AuthContext, locationId: string, input: CreateOrderBody, idempotencyKey?: string): Promise<IdempotentResult<OrderRecord>> {
+  requireRole(auth, 'member')
+  refuseDuplicates(input.items)
+  const scope = scopeOf(auth)
+  const request = { key: idempotencyKey, operation: 'createOrder', input: { location_id: locationId, body: input }, status: 201 }
+  return await withIdempotency(db, auth, request, async (trx) => {
+    const location = await findOrderLocation(trx, scope, locationId)
+    if (location === undefined) throw notFound('location')
+    if (!location.active) throw conflict('LOCATION_INACTIVE', 'This location is inactive and takes no orders.')
+
+    const locked = await lockProducts(trx, scope, input.items.map((item) => item.product_id))
+    const products = new Map(locked.map((product) => [product.id, product]))
+    const currency = checkProducts(input.items, products)
+    checkStock(input.items, products)
+
+    const changes: StockChange[] = input.items.map((item) => ({ product_id: item.product_id, quantity: item.quantity }))
+    const taken = await adjustStock(trx, scope, changes, -1)
+    // Cannot happen while the rows are locked; if it ever does, roll back rather than oversell.
+    if (taken !== changes.length) throw new Error(`stock changed under a lock: ${taken} of ${changes.length} products updated`)
+
+    const lines = input.items.map((item, index) => {
+      const product = products.get(item.product_id)!
+      return {
+        line_no: index + 1,
+        product_id: product.id,
+        product_name: product.name,
+        quantity: item.quantity,
+        unit_price_cents: product.price_cents,
+        line_total_cents: item.quantity * product.price_cents
+      }
+    })
+    const subtotal = lines.reduce((sum, line) => sum + line.line_total_cents, 0)
+    const orderId = uuidv7()
+    const order = await insertOrder(trx, scope, {
+      id: orderId,
+      location_id: locationId,
+      status: 'open',
+      currency,
+      subtotal_cents: subtotal,
+      total_cents: subtotal,
+      item_count: lines.length,
+      note: input.note ?? null,
+      customer_ref: input.customer_ref ?? null,
+      created_by: auth.userId,
+      paid_at: null,
+      paid_by: null,
+      voided_at: null,
+      voided_by: null,
+      void_reason: null
+    })
+    const items = await insertOrderItems(trx, scope, lines.map((line) => ({ ...line, order_id: orderId })))
+    return { ...order, items }
+  })
+}
+
+export async function getOrder (db: Db, auth: AuthContext, id: string): Promise<OrderRecord> {
+  const scope = scopeOf(auth)
+  const [order, items] = await Promise.all([findOrder(db, scope, id), findOrderItems(db, scope, id)])
+  if (order === undefined) throw notFound('order')
+  return { ...order, items }
+}
+
+async function listPage (db: Db, scope: TenantScope, filters: OrderFilters, query: { limit?: number | undefined, cursor?: string | undefined }, cursors: CursorCodec): Promise<CursorPage<OrderSummaryRecord>> {
+  const limit = query.limit ?? DEFAULT_LIMIT
+  const after = query.cursor === undefined ? undefined : decodeTimeKey(cursors, CURSOR_KIND, query.cursor)
+  const rows = await listOrderRows(db, scope, filters, limit, after)
+  return cursorPageOf(rows, limit, (row) => encodeTimeKey(cursors, CURSOR_KIND, row))
+}
+
+/** Orders of the tenant, newest first, optionally filtered; cursor-paginated. */
+export async function listOrders (db: Db, auth: AuthContext, query: OrderListQuery, cursors: CursorCodec): Promise<CursorPage<OrderSummaryRecord>> {
+  const { limit, cursor, ...filters } = query
+  return await listPage(db, scopeOf(auth), filters, { limit, cursor }, cursors)
+}
+
+/** Orders of one location (404 when the tenant has no such location). */
+export async function listLocationOrders (db: Db, auth: AuthContext, locationId: string, query: Omit<OrderListQuery, 'location_id'>, cursors: CursorCodec): Promise<CursorPage<OrderSummaryRecord>> {
+  const scope = scopeOf(auth)
+  const { limit, cursor, ...filters } = query
+  if (await findOrderLocation(db, scope, locationId) === undefined) throw notFound('location')
+  return await listPage(db, scope, { ...filters, location_id: locationId }, { limit, cursor }, cursors)
+}
+
+/** Members act on the orders they created; admins and owners on every order of the tenant. */
+function requireOrderAccess (auth: AuthContext, createdBy: string | null, action: string): void {
+  if (hasRole(auth.role, 'admin') || createdBy === auth.userId) return
+  throw AppError.of('FORBIDDEN', `Members can only ${action} orders they created.`)
+}
+
+/**
+ * Voids an order and gives its stock back, in one transaction. The order row is locked first, so
+ * two voids of one order serialize and the second sees it voided; product rows are then locked in
+ * ascending id order, like every other stock change.
+ */
+export async function voidOrder (db: Db, auth: AuthContext, id: string, reason: string, idempotencyKey?: string): Promise<IdempotentResult<OrderRecord>> {
+  requireRole(auth, 'member')
+  const scope = scopeOf(auth)
+  const request = { key: idempotencyKey, operation: 'voidOrder', input: { order_id: id, reason }, status: 200 }
+  return await withIdempotency(db, auth, request, async (trx) => {
+    const order = await lockOrder(trx, scope, id)
+    if (order === undefined) throw notFound('order')
+    if (order.status === 'voided') throw conflict('ORDER_ALREADY_VOIDED', 'This order is already voided.')
+    requireOrderAccess(auth, order.created_by, 'void')
+    if (order.status === 'paid' && !hasRole(auth.role, 'admin')) throw AppError.of('FORBIDDEN', 'Only admins and owners can void a paid order.')
+
+    const items = await findOrderItems(trx, scope, id)
+    await lockProducts(trx, scope, items.map((item) => item.product_id))
+    await adjustStock(trx, scope, items, 1)
+    const voided = await markOrderVoided(trx, scope, id, auth.userId, reason.trim())
+    return { ...voided, items }
+  })
+}
+
+/** Marks an open order paid. */
+export async function payOrder (db: Db, auth: AuthContext, id: string, idempotencyKey?: string): Promise<IdempotentResult<OrderRecord>> {
+  requireRole(auth, 'member')
+  const scope = scopeOf(auth)
+  const request = { key: idempotencyKey, operation: 'payOrder', input: { order_id: id }, status: 200 }
+  return await withIdempotency(db, auth, request, async (trx) => {
+    const order = await lockOrder(trx, scope, id)
+    if (order === undefined) throw notFound('order')
+    if (order.status === 'voided') throw conflict('ORDER_VOIDED', 'A voided order cannot be paid.')
+    if (order.status === 'paid') throw conflict('ORDER_ALREADY_PAID', 'This order is already paid.')
+    requireOrderAccess(auth, order.created_by, 'pay for')
+    const paid = await markOrderPaid(trx, scope, id, auth.userId)
+    return { ...paid, items: await findOrderItems(trx, scope, id) }
+  })
+}

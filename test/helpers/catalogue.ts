@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict'
+import type { FastifyInstance } from 'fastify'
+import { uuidv7 } from '../../db/ids.js'
+import { bearer, type TestSession } from './identity.js'
+
+export interface TestProduct {
+  id: string
+  name: string
+  price_cents: number
+  currency: string
+  stock: number
+}
+
+export interface TestLocation {
+  id: string
+  name: string
+}
+
+let counter = 0
+
+/** Creates a product in the session's tenant through the API (members and above). */
+export async function createProduct (app: FastifyInstance, session: TestSession, fields: Partial<{ name: string, price_cents: number, stock: number, currency: string }> = {}): Promise<TestProduct> {
+  counter += 1
+  const response = await app.inject({
+    method: 'POST',
+    url: `/api/v1/tenants/${session.tenant.id}/products`,
+    headers: bearer(session),
+    payload: { name: `Product ${counter}`, price_cents: 250, stock: 10, category: 'test', ...fields }
+  })
+  assert.equal(response.statusCode, 201, response.body)
+  return response.json().data
+}
+
+/**
+ * Creates a location in the session's tenant. The locations API is not written yet, so this
+ * inserts the row directly; switch to `POST .../locations` once it exists.
+ */
+export async function createLocation (app: FastifyInstance, session: TestSession, fields: Partial<{ name: string, active: boolean }> = {}): Promise<TestLocation> {
+  counter += 1
+  return await app.db.insertInto('locations')
+    .values({ id: uuidv7(), tenant_id: session.tenant.id, name: `Store ${counter}`, timezone: 'Europe/Berlin', created_by: session.user.id, ...fields })
+    .returning(['id', 'name'])
+    .executeTakeFirstOrThrow()
+}
+
+/** The current stock of products, by id (read straight from the table). */
+export async function stockOf (app: FastifyInstance, ...ids: string[]): Promise<Record<string, number>> {
+  const rows = await app.db.selectFrom('products').select(['id', 'stock']).where('id', 'in', ids).execute()
+  return Object.fromEntries(rows.map((row) => [row.id, row.stock]))
+}

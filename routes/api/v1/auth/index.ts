@@ -47,6 +47,7 @@ const auth: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       operationId: 'logout',
       summary: 'End the session a refresh token belongs to',
+      description: 'Revokes the token and every token rotated from the same login. Answers 204 for an unknown token too, so tokens cannot be probed.',
       tags,
       body: ref(LogoutBody),
       response: { 204: NoContent, ...errorResponses(400, 413, 415, 422, 429) }

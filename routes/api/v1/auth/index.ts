@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { errorResponses, ref } from '../../../../src/schemas/index.js'
+import { NoContent } from '../../../../src/schemas/params.js'
 import { LoginBody, LogoutBody, RefreshBody, RegisterBody, SessionResponse } from '../../../../src/schemas/identity.js'
 import { login, logout, logoutAll, refresh, register, type AuthDeps } from '../../../../src/services/auth.js'
 
@@ -46,9 +47,10 @@ const auth: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       operationId: 'logout',
       summary: 'End the session a refresh token belongs to',
+      description: 'Revokes the token and every token rotated from the same login. Answers 204 for an unknown token too, so tokens cannot be probed.',
       tags,
       body: ref(LogoutBody),
-      response: { 204: { type: 'null', description: 'Signed out (also for an unknown token).' }, ...errorResponses(400, 413, 415, 422, 429) }
+      response: { 204: NoContent, ...errorResponses(400, 413, 415, 422, 429) }
     }
   }, async (request, reply) => {
     await logout(deps, request.body.refresh_token)
@@ -62,7 +64,7 @@ const auth: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'End every session of the signed-in user',
       tags,
       security: [{ bearerAuth: [] }],
-      response: { 204: { type: 'null', description: 'Every refresh token of the user is revoked.' }, ...errorResponses(401, 429) }
+      response: { 204: NoContent, ...errorResponses(401, 429) }
     }
   }, async (request, reply) => {
     await logoutAll(deps, request.auth.userId)

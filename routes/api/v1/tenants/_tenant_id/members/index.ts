@@ -1,13 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { errorResponses, ref, Uuid } from '../../../../../../src/schemas/index.js'
+import { errorResponses, ref } from '../../../../../../src/schemas/index.js'
 import { AddMemberBody, MemberListResponse, MemberResponse, UpdateMemberBody } from '../../../../../../src/schemas/identity.js'
-import { PageQuery, TenantParams } from '../../../../../../src/schemas/params.js'
+import { NoContent, PageQuery, resourceParams, TenantParams } from '../../../../../../src/schemas/params.js'
 import { addMember, changeMemberRole, listMembers, removeMember } from '../../../../../../src/services/tenants.js'
 
 const tags = ['members']
 const security = [{ bearerAuth: [] }]
-const MemberParams = Type.Object({ tenant_id: Uuid, user_id: Uuid }, { additionalProperties: false })
+const MemberParams = resourceParams('user_id')
 
 const members: FastifyPluginAsyncTypebox = async (app) => {
   app.get('', {
@@ -60,7 +60,7 @@ const members: FastifyPluginAsyncTypebox = async (app) => {
       tags,
       security,
       params: MemberParams,
-      response: { 204: { type: 'null', description: 'Removed.' }, ...errorResponses(401, 403, 404, 409, 422, 429) }
+      response: { 204: NoContent, ...errorResponses(401, 403, 404, 409, 422, 429) }
     }
   }, async (request, reply) => {
     await removeMember(app.db, request.auth, request.params.user_id)

@@ -16,7 +16,8 @@ const locationOrders: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'Place an order at a location: prices from the products, stock taken in the same transaction (members and above)',
       description: 'All or nothing: an unknown product (or one of another tenant), a repeated product, or mixed currencies are 422; ' +
         'any line without enough stock makes the whole order 409 INSUFFICIENT_STOCK, with `details` listing each short product ' +
-        '(`product_id`, `requested`, `available`). Send an Idempotency-Key to retry safely.',
+        '(`product_id`, `requested`, `available`). An unknown location is 404 LOCATION_NOT_FOUND, an inactive one 409 LOCATION_INACTIVE. ' +
+        'Send an Idempotency-Key to retry safely.',
       tags,
       security,
       params: LocationParams,

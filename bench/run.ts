@@ -55,7 +55,7 @@ async function main (options: BenchOptions): Promise<void> {
     FASTIFY_AUTOLOAD_TYPESCRIPT: '1'
   }
   log('starting the app (src/server.ts), which applies the migrations')
-  const app = await startServerProcess('app', 'src/server.ts', { cwd: root, env: serverEnv })
+  const app = await startServerProcess('app', 'src/server.ts', { cwd: root, env: serverEnv, signal: interrupt.signal })
   servers.push(app)
   checkAborted()
 
@@ -71,7 +71,7 @@ async function main (options: BenchOptions): Promise<void> {
   let baseline: ServerProcess | undefined
   if (selected.some((scenario) => scenario.target === 'baseline')) {
     log('starting the baseline server (bench/baseline-server.ts)')
-    baseline = await startServerProcess('baseline', 'bench/baseline-server.ts', { cwd: root, env: serverEnv })
+    baseline = await startServerProcess('baseline', 'bench/baseline-server.ts', { cwd: root, env: serverEnv, signal: interrupt.signal })
     servers.push(baseline)
   }
 

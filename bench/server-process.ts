@@ -21,7 +21,7 @@ const OUTPUT_LIMIT = 16_384
  * Starts `node --import tsx <entry>` as its own process (so its CPU time is its own) and waits
  * until it accepts connections on its port.
  */
-export async function startServerProcess (name: string, entry: string, options: { cwd: string, env: Record<string, string>, timeoutMs?: number }): Promise<ServerProcess> {
+export async function startServerProcess (name: string, entry: string, options: { cwd: string, env: Record<string, string>, timeoutMs?: number, signal?: AbortSignal }): Promise<ServerProcess> {
   const port = await freePort()
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: options.cwd,
@@ -45,6 +45,10 @@ export async function startServerProcess (name: string, entry: string, options: 
   }
   const deadline = Date.now() + (options.timeoutMs ?? 60_000)
   while (!(await accepts(port))) {
+    if (options.signal?.aborted === true) {
+      await server.stop()
+      throw new Error(`${name}: interrupted while starting`)
+    }
     if (child.exitCode !== null || child.signalCode !== null) {
       throw new Error(`${name} exited (${child.signalCode ?? `code ${child.exitCode}`}) before it listened:\n${server.output()}`)
     }

@@ -8,6 +8,8 @@ export interface BenchOptions {
   warmup: number
   /** Products seeded over the API before the first scenario that reads them. */
   products: number
+  /** How many times the scenario list runs; the table shows medians. */
+  rounds: number
   /** Scenario names to run, in table order; undefined: all. */
   only: string[] | undefined
   /** Where to write the JSON results; undefined: bench/results/<timestamp>.json. */
@@ -26,6 +28,7 @@ export const usage = `Usage: npm run bench -- [options]
   --warmup=S        seconds of load before each measurement, 0 for none (default 3; env BENCH_WARMUP)
   --products=N      products seeded over the API (default 1000; env BENCH_PRODUCTS)
   --only=a,b        scenarios to run (default all; env BENCH_ONLY)
+  --rounds=N        run the scenarios N times, alternating, and report medians (default 1; env BENCH_ROUNDS)
   --json=PATH       results file (default bench/results/<timestamp>.json; env BENCH_JSON)
   --log-level=L     LOG_LEVEL of the servers under test (default warn; env BENCH_LOG_LEVEL)
   --help            this text and the scenario names
@@ -47,6 +50,7 @@ export function parseOptions (argv: string[], env: Record<string, string | undef
         warmup: { type: 'string' },
         products: { type: 'string' },
         only: { type: 'string' },
+        rounds: { type: 'string' },
         json: { type: 'string' },
         'log-level': { type: 'string' },
         help: { type: 'boolean', short: 'h' }
@@ -69,6 +73,7 @@ export function parseOptions (argv: string[], env: Record<string, string | undef
     duration: integer('duration', pick(values.duration, 'BENCH_DURATION'), 10, 1),
     warmup: integer('warmup', pick(values.warmup, 'BENCH_WARMUP'), 3, 0),
     products: integer('products', pick(values.products, 'BENCH_PRODUCTS'), 1000, 1),
+    rounds: integer('rounds', pick(values.rounds, 'BENCH_ROUNDS'), 1, 1),
     only: only?.split(',').map((name) => name.trim()).filter((name) => name !== ''),
     json: pick(values.json, 'BENCH_JSON'),
     logLevel,

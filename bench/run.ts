@@ -12,7 +12,7 @@ import { provisionDatabase, type BenchDatabase } from './database.js'
 import { requestFor, runLoad, stopLoad, type CpuSample, type LoadSettings } from './load.js'
 import { parseOptions, usage, type BenchOptions } from './options.js'
 import { clockTicksPerSecond, procAvailable, processTicks } from './proc.js'
-import { formatTable, measure, ratioOf, type Measurement } from './report.js'
+import { formatTable, measure, ratioOf, summarize, type Measurement } from './report.js'
 import { scenarios as allScenarios, selectScenarios, type Scenario } from './scenarios.js'
 import { registerTenant, seedProducts } from './seed.js'
 import { startServerProcess, type ServerProcess } from './server-process.js'
@@ -76,29 +76,36 @@ async function main (options: BenchOptions): Promise<void> {
   }
 
   const settings: LoadSettings = { connections: options.connections, duration: options.duration }
-  const measurements: Measurement[] = []
-  for (const scenario of selected) {
-    checkAborted()
-    const server = scenario.target === 'app' ? app : baseline
-    if (server === undefined) throw new Error(`no server for ${scenario.name}`)
-    if (scenario.setup !== undefined) context.extra[scenario.name] = await scenario.setup(api, context)
-    const sequence = { next: 0 }
-    if (options.warmup > 0) {
-      log(`${scenario.name}: warm-up ${options.warmup} s`)
-      await runLoad(server.baseUrl, requestFor(scenario, context, sequence), { ...settings, duration: options.warmup }, async () => ({ server: undefined, database: undefined }))
+  // Per scenario, so request bodies stay unique over warm-ups, measurements and rounds.
+  const sequences = new Map(selected.map((scenario) => [scenario.name, { next: 0 }]))
+  const rounds: Measurement[][] = []
+  for (let round = 1; round <= options.rounds; round++) {
+    const label = options.rounds > 1 ? ` (round ${round}/${options.rounds})` : ''
+    const measurements: Measurement[] = []
+    for (const scenario of selected) {
       checkAborted()
-      await new Promise((resolve) => setTimeout(resolve, SETTLE_MS))
+      const server = scenario.target === 'app' ? app : baseline
+      if (server === undefined) throw new Error(`no server for ${scenario.name}`)
+      if (scenario.setup !== undefined && round === 1) context.extra[scenario.name] = await scenario.setup(api, context)
+      const sequence = sequences.get(scenario.name) ?? { next: 0 }
+      if (options.warmup > 0) {
+        log(`${scenario.name}${label}: warm-up ${options.warmup} s`)
+        await runLoad(server.baseUrl, requestFor(scenario, context, sequence), { ...settings, duration: options.warmup }, async () => ({ server: undefined, database: undefined }))
+        checkAborted()
+        await new Promise((resolve) => setTimeout(resolve, SETTLE_MS))
+      }
+      log(`${scenario.name}${label}: measuring ${options.duration} s, ${options.connections} connections`)
+      const sample = async (): Promise<CpuSample> => ({ server: processTicks(server.pid), database: await database?.cpuTicks() })
+      const run = await runLoad(server.baseUrl, requestFor(scenario, context, sequence), settings, sample)
+      checkAborted()
+      const measurement = measure(scenario, scenario.path(context), run, ticksPerSecond)
+      measurements.push(measurement)
+      warnAbout(scenario, measurement)
     }
-    log(`${scenario.name}: measuring ${options.duration} s, ${options.connections} connections`)
-    const sample = async (): Promise<CpuSample> => ({ server: processTicks(server.pid), database: await database?.cpuTicks() })
-    const run = await runLoad(server.baseUrl, requestFor(scenario, context, sequence), settings, sample)
-    checkAborted()
-    const measurement = measure(scenario, scenario.path(context), run, ticksPerSecond)
-    measurements.push(measurement)
-    warnAbout(scenario, measurement)
+    rounds.push(measurements)
   }
 
-  process.stdout.write(`${formatTable(measurements, database.cpuNote)}\n`)
+  process.stdout.write(`${formatTable(rounds, database.cpuNote)}\n`)
 
   const file = options.json === undefined
     ? path.join(root, 'bench', 'results', `${startedAt.toISOString().replace(/:/g, '-').replace(/\.\d+Z$/, 'Z')}.json`)
@@ -117,14 +124,17 @@ async function main (options: BenchOptions): Promise<void> {
       durationSeconds: options.duration,
       warmupSeconds: options.warmup,
       products: options.products,
+      rounds: options.rounds,
       scenarios: selected.map((scenario) => scenario.name),
       database: database.kind,
       logLevel: options.logLevel,
       clockTicksPerSecond: ticksPerSecond
     },
     notes: database.cpuNote === undefined ? [] : [`db CPU not measured: ${database.cpuNote}`],
-    ratio: ratioOf(measurements) ?? null,
-    measurements
+    ratio: ratioOf(rounds) ?? null,
+    /** One per scenario: medians over the rounds (the single round when there is one). */
+    measurements: summarize(rounds),
+    rounds
   }, null, 2) + '\n')
   log(`results written to ${path.relative(process.cwd(), file) || file}`)
 }

@@ -21,6 +21,8 @@ const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..')
 /** Fixed, so the baseline verifies the app's tokens; it never leaves this machine. */
 const JWT_SECRET = 'benchmark-only-secret-0123456789abcdef'
 const SETTLE_MS = 250
+/** Access-token lifetime for the servers under test: the tokens are issued once, at the start. */
+const TOKEN_TTL_SECONDS = 3600
 
 const log = (message: string): void => { process.stderr.write(`bench: ${message}\n`) }
 
@@ -36,6 +38,10 @@ function checkAborted (): void {
 
 async function main (options: BenchOptions): Promise<void> {
   const selected = selectScenarios(options.only)
+  const estimatedSeconds = options.rounds * selected.length * (options.warmup + options.duration + 1)
+  if (estimatedSeconds > TOKEN_TTL_SECONDS - 300) {
+    log(`WARNING: this run takes about ${Math.round(estimatedSeconds / 60)} min, longer than the ${TOKEN_TTL_SECONDS / 60} min the access tokens last; later scenarios will get 401s`)
+  }
   const measurable = procAvailable()
   if (!measurable) log('no /proc on this system: CPU per request will show n/a')
   const ticksPerSecond = clockTicksPerSecond()
@@ -51,7 +57,7 @@ async function main (options: BenchOptions): Promise<void> {
     LOG_LEVEL: options.logLevel,
     DATABASE_URL: database.url,
     JWT_SECRET,
-    ACCESS_TOKEN_TTL_SECONDS: '3600',
+    ACCESS_TOKEN_TTL_SECONDS: String(TOKEN_TTL_SECONDS),
     FASTIFY_AUTOLOAD_TYPESCRIPT: '1'
   }
   log('starting the app (src/server.ts), which applies the migrations')

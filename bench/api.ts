@@ -18,6 +18,13 @@ export class ApiClient {
     this.#signal = signal
   }
 
+  /** A client for the same server that sends `token` as its Bearer token. */
+  withToken (token: string): ApiClient {
+    const client = new ApiClient(this.baseUrl, this.#signal)
+    client.token = token
+    return client
+  }
+
   /** Sends a JSON request and returns the envelope's `data`; any other status than `expected` throws. */
   async request<T> (method: string, path: string, body?: unknown, expected = 200): Promise<T> {
     const headers: Record<string, string> = {}

@@ -13,7 +13,7 @@ import { requestFor, runLoad, stopLoad, type CpuSample, type LoadSettings } from
 import { parseOptions, usage, type BenchOptions } from './options.js'
 import { clockTicksPerSecond, procAvailable, processTicks } from './proc.js'
 import { formatTable, measure, ratioOf, summarize, type Measurement } from './report.js'
-import { scenarios as allScenarios, selectScenarios, type Scenario } from './scenarios.js'
+import { scenarios as allScenarios, selectScenarios, type BenchContext, type Scenario } from './scenarios.js'
 import { registerTenant, seedProducts } from './seed.js'
 import { startServerProcess, type ServerProcess } from './server-process.js'
 
@@ -65,8 +65,9 @@ async function main (options: BenchOptions): Promise<void> {
   servers.push(app)
   checkAborted()
 
-  const api = new ApiClient(app.baseUrl, interrupt.signal)
-  const context = await registerTenant(api)
+  const anonymous = new ApiClient(app.baseUrl, interrupt.signal)
+  const context = await registerTenant(anonymous)
+  const api = anonymous.withToken(context.token)
   if (selected.some((scenario) => scenario.needsProducts === true)) {
     const seeding = performance.now()
     context.productIds = await seedProducts(api, context, options.products)
@@ -84,6 +85,7 @@ async function main (options: BenchOptions): Promise<void> {
   const settings: LoadSettings = { connections: options.connections, duration: options.duration }
   // Per scenario, so request bodies stay unique over warm-ups, measurements and rounds.
   const sequences = new Map(selected.map((scenario) => [scenario.name, { next: 0 }]))
+  const contexts = new Map<string, BenchContext>()
   const rounds: Measurement[][] = []
   for (let round = 1; round <= options.rounds; round++) {
     const label = options.rounds > 1 ? ` (round ${round}/${options.rounds})` : ''
@@ -92,19 +94,23 @@ async function main (options: BenchOptions): Promise<void> {
       checkAborted()
       const server = scenario.target === 'app' ? app : baseline
       if (server === undefined) throw new Error(`no server for ${scenario.name}`)
-      if (scenario.setup !== undefined && round === 1) context.extra[scenario.name] = await scenario.setup(api, context)
+      let scenarioContext = contexts.get(scenario.name)
+      if (scenarioContext === undefined) {
+        scenarioContext = scenario.setup === undefined ? context : await scenario.setup(api, context)
+        contexts.set(scenario.name, scenarioContext)
+      }
       const sequence = sequences.get(scenario.name) ?? { next: 0 }
       if (options.warmup > 0) {
         log(`${scenario.name}${label}: warm-up ${options.warmup} s`)
-        await runLoad(server.baseUrl, requestFor(scenario, context, sequence), { ...settings, duration: options.warmup }, async () => ({ server: undefined, database: undefined }))
+        await runLoad(server.baseUrl, requestFor(scenario, scenarioContext, sequence), { ...settings, duration: options.warmup }, async () => ({ server: undefined, database: undefined }))
         checkAborted()
         await new Promise((resolve) => setTimeout(resolve, SETTLE_MS))
       }
       log(`${scenario.name}${label}: measuring ${options.duration} s, ${options.connections} connections`)
       const sample = async (): Promise<CpuSample> => ({ server: processTicks(server.pid), database: await database?.cpuTicks() })
-      const run = await runLoad(server.baseUrl, requestFor(scenario, context, sequence), settings, sample)
+      const run = await runLoad(server.baseUrl, requestFor(scenario, scenarioContext, sequence), settings, sample)
       checkAborted()
-      const measurement = measure(scenario, scenario.path(context), run, ticksPerSecond)
+      const measurement = measure(scenario, scenario.path(scenarioContext), run, ticksPerSecond)
       measurements.push(measurement)
       warnAbout(scenario, measurement)
     }

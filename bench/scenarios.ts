@@ -1,0 +1,118 @@
+import type { ApiClient } from './api.js'
+import { registerTenant } from './seed.js'
+
+/** What the seeding left for the scenarios to use. */
+export interface BenchContext {
+  tenantId: string
+  userId: string
+  /** A valid access token of the tenant's owner; every request carries it. */
+  token: string
+  /** Seeded products, in creation order (empty unless a selected scenario needs products). */
+  productIds: string[]
+  /** Whatever a scenario's `setup` adds for its path and body (e.g. a location id). */
+  extra: Record<string, string>
+}
+
+export interface Scenario {
+  /** What `--only` selects and the table shows. */
+  name: string
+  description: string
+  /** Which server answers: the application, or the minimal single-file baseline. */
+  target: 'app' | 'baseline'
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+  path: (context: BenchContext) => string
+  /** A JSON body, built for each request (`sequence` counts from 0 over warm-up and measurement). */
+  body?: (context: BenchContext, sequence: number) => unknown
+  /** The status every response should have; others are counted and reported. */
+  expectedStatus: number
+  /** Needs the seeded products (seeded once, before the first scenario that needs them). */
+  needsProducts?: boolean
+  /**
+   * Runs once, before the scenario's first warm-up, with a client signed in as the seeded
+   * tenant's owner; returns the context the scenario runs with (default: the seeded one).
+   */
+  setup?: (api: ApiClient, context: BenchContext) => Promise<BenchContext>
+}
+
+const tenant = (context: BenchContext): string => `/api/v1/tenants/${context.tenantId}`
+
+/**
+ * One fixed product for reads, the same for the app and the baseline: a lookup by primary key
+ * costs the same for any row, and a fixed id keeps the load generator's per-request work at zero.
+ */
+export function readProductId (context: BenchContext): string {
+  const id = context.productIds[Math.floor(context.productIds.length / 2)]
+  if (id === undefined) throw new Error('no products were seeded')
+  return id
+}
+
+/**
+ * The scenarios, in the order they run: reads first, writes last (writes grow the table), and
+ * the baseline right after the app's product-by-id so both see the same machine conditions.
+ */
+export const scenarios: Scenario[] = [
+  {
+    name: 'health',
+    description: 'GET /health: routing, hooks and serialization, no I/O',
+    target: 'app',
+    method: 'GET',
+    path: () => '/health',
+    expectedStatus: 200
+  },
+  {
+    name: 'product-by-id',
+    description: 'GET one product: JWT, tenant check, one indexed query',
+    target: 'app',
+    method: 'GET',
+    path: (context) => `${tenant(context)}/products/${readProductId(context)}`,
+    expectedStatus: 200,
+    needsProducts: true
+  },
+  {
+    name: 'baseline',
+    description: 'the same product lookup on a minimal single-file Fastify + pg server',
+    target: 'baseline',
+    method: 'GET',
+    path: (context) => `${tenant(context)}/products/${readProductId(context)}`,
+    expectedStatus: 200,
+    needsProducts: true
+  },
+  {
+    name: 'product-list',
+    description: 'GET the first page of 25 products, with the total count',
+    target: 'app',
+    method: 'GET',
+    path: (context) => `${tenant(context)}/products?page=1&page_size=25`,
+    expectedStatus: 200,
+    needsProducts: true
+  },
+  {
+    name: 'product-create',
+    description: 'POST a new product (one insert), in a tenant of its own',
+    target: 'app',
+    method: 'POST',
+    // Its own tenant, so the rows it adds never change what the read scenarios list and count.
+    setup: async (api) => await registerTenant(api),
+    path: (context) => `${tenant(context)}/products`,
+    body: (_context, sequence) => ({
+      name: `Load product ${sequence}`,
+      price_cents: 100 + (sequence % 9900),
+      stock: sequence % 500,
+      category: 'load',
+      subcategory: 'created',
+      sku: `LOAD-${sequence}`
+    }),
+    expectedStatus: 201
+  }
+]
+
+export function selectScenarios (only: string[] | undefined): Scenario[] {
+  if (only === undefined || only.length === 0) return scenarios
+  const known = new Set(scenarios.map((scenario) => scenario.name))
+  const unknown = only.filter((name) => !known.has(name))
+  if (unknown.length > 0) {
+    throw new Error(`unknown scenario ${unknown.map((name) => `"${name}"`).join(', ')}; choose from ${[...known].join(', ')}`)
+  }
+  // Table order, whatever order --only lists them in.
+  return scenarios.filter((scenario) => only.includes(scenario.name))
+}

@@ -176,6 +176,16 @@ describe('orders', () => {
       assert.deepEqual(await stockOf(context.app, few.id), { [few.id]: 0 })
     })
 
+    test('a product that orders refer to cannot be deleted (409 PRODUCT_IN_USE); the order keeps its lines', async () => {
+      const product = await createProduct(context.app, roles.owner, { stock: 5 })
+      const placed = await placeOrder(context.app, roles.member, location.id, { items: [{ product_id: product.id, quantity: 1 }] })
+      assert.equal(placed.statusCode, 201)
+      const deleted = await context.app.inject({ method: 'DELETE', url: `/api/v1/tenants/${roles.owner.tenant.id}/products/${product.id}`, headers: bearer(roles.owner) })
+      assert.equal(deleted.statusCode, 409)
+      assert.equal(deleted.json().error.code, 'PRODUCT_IN_USE')
+      assert.deepEqual(await stockOf(context.app, product.id), { [product.id]: 4 })
+    })
+
     test('guests cannot order; an inactive location takes no orders', async () => {
       const product = await createProduct(context.app, roles.owner, { stock: 5 })
       const closed = await createLocation(context.app, roles.owner, { active: false })

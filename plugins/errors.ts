@@ -28,8 +28,27 @@ const DATABASE_DOWN = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTF
 const QUERY_CANCELED = '57014'
 const MAX_DETAILS = 50
 
+/** The alternatives a nullable field (`anyOf: [T, null]`) adds when its value fits neither. */
+function isNullableNoise (issue: FastifySchemaValidationError): boolean {
+  return issue.keyword === 'anyOf' || (issue.keyword === 'type' && issue.params.type === 'null')
+}
+
+/**
+ * A bad value for a nullable field fails every branch of its union; one detail says what is wrong
+ * ("must NOT have more than 200 characters", "must be string or null"), not three.
+ */
+function withoutNullableNoise (validation: FastifySchemaValidationError[]): FastifySchemaValidationError[] {
+  const specific = new Set(validation.filter((issue) => !isNullableNoise(issue)).map((issue) => issue.instancePath))
+  const nullable = new Set(validation.filter((issue) => issue.keyword === 'type' && issue.params.type === 'null').map((issue) => issue.instancePath))
+  return validation
+    .filter((issue) => !(isNullableNoise(issue) && specific.has(issue.instancePath)))
+    .map((issue) => issue.keyword === 'type' && issue.params.type !== 'null' && nullable.has(issue.instancePath)
+      ? { ...issue, message: `must be ${String(issue.params.type)} or null` }
+      : issue)
+}
+
 function fieldErrors (validation: FastifySchemaValidationError[]): FieldError[] {
-  return validation.slice(0, MAX_DETAILS).map((issue) => {
+  return withoutNullableNoise(validation).slice(0, MAX_DETAILS).map((issue) => {
     const params = issue.params
     let field = issue.instancePath
     let message = issue.message ?? 'is invalid'

@@ -9,7 +9,13 @@ export const CurrencyCode = Type.String({ pattern: '^[A-Z]{3}$', description: 'I
 export const MoneyCents = Type.Integer({ minimum: 0, maximum: 2147483647, description: 'Integer minor units (cents).' })
 
 /** A free-text search term: matched case-insensitively as a substring; wildcards are literal. */
-export const SearchTerm = Type.String({ minLength: 1, maxLength: 100 })
+export const SearchTerm = Type.String({ minLength: 1, maxLength: 100, description: 'Case-insensitive substring of the name; % and _ match themselves.' })
+
+/** ISO 3166-1 alpha-2; checked against the assigned codes by the service. */
+export const CountryCode = Type.String({ pattern: '^[A-Z]{2}$', description: 'ISO 3166-1 alpha-2 code, upper case.', examples: ['DE'] })
+
+/** An IANA time zone name; checked against the runtime's time zone database by the service. */
+export const TimeZoneName = Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone name.', examples: ['Europe/Berlin'] })
 
 /** `?in_stock=true` and friends: the query string says "true"/"false". */
 export const BooleanFlag = Type.Boolean()

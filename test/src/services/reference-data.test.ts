@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { requireCurrency, requireTimeZone } from '../../../src/services/reference-data.js'
+import { requireCountry, requireCurrency, requireTimeZone } from '../../../src/services/reference-data.js'
 
 const refuses = (check: () => void, field: string) => assert.throws(check, (error: { code?: string, details?: Array<{ field: string }> }) => {
   assert.equal(error.code, 'INVALID_INPUT')
@@ -22,4 +22,9 @@ test('currencies: ISO 4217 codes only', () => {
   assert.doesNotThrow(() => requireCurrency(undefined))
   refuses(() => requireCurrency('XYZ'), '/currency')
   refuses(() => requireCurrency('eur', '/price/currency'), '/price/currency')
+})
+
+test('countries: assigned ISO 3166-1 alpha-2 codes only', () => {
+  for (const code of ['DE', 'US', 'GB', 'AX', 'ZW', null, undefined]) assert.doesNotThrow(() => requireCountry(code), String(code))
+  for (const code of ['UK', 'EU', 'XK', 'ZZ', 'de', 'DEU']) refuses(() => requireCountry(code), '/country')
 })

@@ -47,8 +47,10 @@ function withoutNullableNoise (validation: FastifySchemaValidationError[]): Fast
       : issue)
 }
 
+/** One detail per field: the first complaint (a bad date-time fails both its format and its pattern). */
 function fieldErrors (validation: FastifySchemaValidationError[]): FieldError[] {
-  return withoutNullableNoise(validation).slice(0, MAX_DETAILS).map((issue) => {
+  const seen = new Set<string>()
+  return withoutNullableNoise(validation).map((issue) => {
     const params = issue.params
     let field = issue.instancePath
     let message = issue.message ?? 'is invalid'
@@ -59,7 +61,11 @@ function fieldErrors (validation: FastifySchemaValidationError[]): FieldError[] 
     }
     if (issue.keyword === 'enum' && Array.isArray(params.allowedValues)) message = `must be one of: ${params.allowedValues.join(', ')}`
     return { field: field === '' ? '/' : field, message }
-  })
+  }).filter((detail) => {
+    if (seen.has(detail.field)) return false
+    seen.add(detail.field)
+    return true
+  }).slice(0, MAX_DETAILS)
 }
 
 function isDatabaseDown (error: Error & { code?: string }): boolean {

@@ -17,6 +17,22 @@ export const CountryCode = Type.String({ pattern: '^[A-Z]{2}$', description: 'IS
 /** An IANA time zone name; checked against the runtime's time zone database by the service. */
 export const TimeZoneName = Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone name.', examples: ['Europe/Berlin'] })
 
+/**
+ * An instant in a request: RFC 3339 with an offset. The pattern keeps to what PostgreSQL stores and
+ * reads back as a four-digit year: years 1000 to 9998 (no year 0, no rounding into year 10000) and
+ * offsets up to 14:59 (PostgreSQL refuses 16:00 and beyond).
+ */
+export const dateTimeInput = {
+  format: 'date-time',
+  pattern: '^(?!9999)[1-9][0-9]{3}-.*(?:[Zz]|[+-](?:0[0-9]|1[0-4]):[0-5][0-9])$'
+} as const
+
+export const DateTimeInput = Type.String({
+  ...dateTimeInput,
+  description: 'RFC 3339 with a time zone offset (Z or +hh:mm), years 1000 to 9998; returned in UTC.',
+  examples: ['2026-12-01T17:00:00Z']
+})
+
 /** `?in_stock=true` and friends: the query string says "true"/"false". */
 export const BooleanFlag = Type.Boolean()
 

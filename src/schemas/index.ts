@@ -3,9 +3,10 @@ import { HealthResponse } from './system.js'
 import { identitySchemas } from './identity.js'
 import { locationSchemas } from './locations.js'
 import { productSchemas } from './products.js'
+import { taskSchemas } from './tasks.js'
 
 /** Schemas registered once with `app.addSchema`, referenced by `$id`, and named in OpenAPI. */
-export const sharedSchemas = [ErrorDetail, ErrorBody, ErrorEnvelope, PageMeta, CursorMeta, HealthResponse, ...identitySchemas, ...productSchemas, ...locationSchemas]
+export const sharedSchemas = [ErrorDetail, ErrorBody, ErrorEnvelope, PageMeta, CursorMeta, HealthResponse, ...identitySchemas, ...productSchemas, ...locationSchemas, ...taskSchemas]
 
 export * from './common.js'
 export * from './envelope.js'

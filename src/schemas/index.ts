@@ -1,10 +1,12 @@
 import { CursorMeta, ErrorBody, ErrorDetail, ErrorEnvelope, PageMeta } from './envelope.js'
 import { HealthResponse } from './system.js'
 import { identitySchemas } from './identity.js'
+import { locationSchemas } from './locations.js'
 import { productSchemas } from './products.js'
+import { taskSchemas } from './tasks.js'
 
 /** Schemas registered once with `app.addSchema`, referenced by `$id`, and named in OpenAPI. */
-export const sharedSchemas = [ErrorDetail, ErrorBody, ErrorEnvelope, PageMeta, CursorMeta, HealthResponse, ...identitySchemas, ...productSchemas]
+export const sharedSchemas = [ErrorDetail, ErrorBody, ErrorEnvelope, PageMeta, CursorMeta, HealthResponse, ...identitySchemas, ...productSchemas, ...locationSchemas, ...taskSchemas]
 
 export * from './common.js'
 export * from './envelope.js'

@@ -28,8 +28,29 @@ const DATABASE_DOWN = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTF
 const QUERY_CANCELED = '57014'
 const MAX_DETAILS = 50
 
+/** The alternatives a nullable field (`anyOf: [T, null]`) adds when its value fits neither. */
+function isNullableNoise (issue: FastifySchemaValidationError): boolean {
+  return issue.keyword === 'anyOf' || (issue.keyword === 'type' && issue.params.type === 'null')
+}
+
+/**
+ * A bad value for a nullable field fails every branch of its union; one detail says what is wrong
+ * ("must NOT have more than 200 characters", "must be string or null"), not three.
+ */
+function withoutNullableNoise (validation: FastifySchemaValidationError[]): FastifySchemaValidationError[] {
+  const specific = new Set(validation.filter((issue) => !isNullableNoise(issue)).map((issue) => issue.instancePath))
+  const nullable = new Set(validation.filter((issue) => issue.keyword === 'type' && issue.params.type === 'null').map((issue) => issue.instancePath))
+  return validation
+    .filter((issue) => !(isNullableNoise(issue) && specific.has(issue.instancePath)))
+    .map((issue) => issue.keyword === 'type' && issue.params.type !== 'null' && nullable.has(issue.instancePath)
+      ? { ...issue, message: `must be ${String(issue.params.type)} or null` }
+      : issue)
+}
+
+/** One detail per field: the first complaint (a bad date-time fails both its format and its pattern). */
 function fieldErrors (validation: FastifySchemaValidationError[]): FieldError[] {
-  return validation.slice(0, MAX_DETAILS).map((issue) => {
+  const seen = new Set<string>()
+  return withoutNullableNoise(validation).map((issue) => {
     const params = issue.params
     let field = issue.instancePath
     let message = issue.message ?? 'is invalid'
@@ -40,7 +61,11 @@ function fieldErrors (validation: FastifySchemaValidationError[]): FieldError[] 
     }
     if (issue.keyword === 'enum' && Array.isArray(params.allowedValues)) message = `must be one of: ${params.allowedValues.join(', ')}`
     return { field: field === '' ? '/' : field, message }
-  })
+  }).filter((detail) => {
+    if (seen.has(detail.field)) return false
+    seen.add(detail.field)
+    return true
+  }).slice(0, MAX_DETAILS)
 }
 
 function isDatabaseDown (error: Error & { code?: string }): boolean {

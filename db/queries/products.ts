@@ -1,10 +1,9 @@
-import { sql } from 'kysely'
 import { precompiled } from '../precompiled.js'
 import type { NewProduct, ProductUpdate } from '../schema/index.js'
 import type { TenantScope } from '../tenant-scope.js'
-import { containsPattern } from './search.js'
+import { containsTerm, type SortOrder } from './search.js'
 import type { Db } from './users.js'
-import { guardCondition, type WriteGuard, type WriteTarget } from './write-guard.js'
+import { guardCondition, nextVersion, type WriteGuard, type WriteTarget } from './write-guard.js'
 
 export const productColumns = [
   'id', 'name', 'description', 'price_cents', 'currency', 'stock', 'category', 'subcategory', 'sku',
@@ -21,7 +20,7 @@ export interface ProductFilters {
 }
 
 export type ProductSortField = 'name' | 'price_cents' | 'created_at' | 'stock'
-export interface ProductSort { field: ProductSortField, direction: 'asc' | 'desc' }
+export type ProductSort = SortOrder<ProductSortField>
 
 function scoped (db: Db, scope: TenantScope) {
   return db.selectFrom('products').where('tenant_id', '=', scope.tenantId)
@@ -31,7 +30,7 @@ function filtered (db: Db, scope: TenantScope, filters: ProductFilters) {
   let query = scoped(db, scope)
   if (filters.category !== undefined) query = query.where('category', '=', filters.category)
   if (filters.subcategory !== undefined) query = query.where('subcategory', '=', filters.subcategory)
-  if (filters.q !== undefined) query = query.where(sql<boolean>`lower(name) like ${containsPattern(filters.q)}`)
+  if (filters.q !== undefined) query = query.where(containsTerm('name', filters.q))
   if (filters.min_price !== undefined) query = query.where('price_cents', '>=', filters.min_price)
   if (filters.max_price !== undefined) query = query.where('price_cents', '<=', filters.max_price)
   if (filters.in_stock !== undefined) query = query.where('stock', filters.in_stock ? '>' : '=', 0)
@@ -87,7 +86,7 @@ export async function countProducts (db: Db, scope: TenantScope, filters: Produc
 /** Applies `changes` when the guard holds; undefined when no row matched (missing, or guard failed). */
 export async function updateProduct (db: Db, scope: TenantScope, id: string, changes: ProductUpdate, guard: WriteGuard) {
   return await db.updateTable('products')
-    .set({ ...changes, version: sql`version + 1`, updated_at: sql`now()` })
+    .set({ ...changes, ...nextVersion })
     .where('tenant_id', '=', scope.tenantId).where('id', '=', id).where(guardCondition(guard))
     .returning(productColumns)
     .executeTakeFirst()

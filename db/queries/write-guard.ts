@@ -16,6 +16,9 @@ export function guardCondition (guard: WriteGuard): RawBuilder<SqlBool> {
   return sql<SqlBool>`${sql.join(parts, sql` and `)}`
 }
 
+/** What every guarded UPDATE sets besides the changes: the next version (the new ETag) and updated_at. */
+export const nextVersion = { version: sql<number>`version + 1`, updated_at: sql<string>`now()` }
+
 /** What a rejected write needs to be explained: does the row exist, who made it, which version. */
 export interface WriteTarget {
   created_by: string | null

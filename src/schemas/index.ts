@@ -1,11 +1,13 @@
 import { CursorMeta, ErrorBody, ErrorDetail, ErrorEnvelope, PageMeta } from './envelope.js'
 import { HealthResponse } from './system.js'
 import { identitySchemas } from './identity.js'
+import { locationSchemas } from './locations.js'
 import { orderSchemas } from './orders.js'
 import { productSchemas } from './products.js'
+import { taskSchemas } from './tasks.js'
 
 /** Schemas registered once with `app.addSchema`, referenced by `$id`, and named in OpenAPI. */
-export const sharedSchemas = [ErrorDetail, ErrorBody, ErrorEnvelope, PageMeta, CursorMeta, HealthResponse, ...identitySchemas, ...productSchemas, ...orderSchemas]
+export const sharedSchemas = [ErrorDetail, ErrorBody, ErrorEnvelope, PageMeta, CursorMeta, HealthResponse, ...identitySchemas, ...productSchemas, ...locationSchemas, ...taskSchemas, ...orderSchemas]
 
 export * from './common.js'
 export * from './envelope.js'

@@ -1,4 +1,4 @@
-import { countProducts, deleteProduct as deleteProductRow, findProduct, findProductWriteTarget, insertProduct, listProducts as listProductRows, updateProduct as updateProductRow, type ProductSort, type ProductSortField } from '../../db/queries/products.js'
+import { countProducts, deleteProduct as deleteProductRow, findProduct, findProductWriteTarget, insertProduct, listProducts as listProductRows, updateProduct as updateProductRow } from '../../db/queries/products.js'
 import { findTenant } from '../../db/queries/tenants.js'
 import type { Db } from '../../db/queries/users.js'
 import { uuidv7 } from '../../db/ids.js'
@@ -6,7 +6,7 @@ import { conflict, notFound } from '../errors.js'
 import type { CreateProductBody, Product, ProductListQuery, UpdateProductBody } from '../schemas/products.js'
 import { requireRole, scopeOf, type AuthContext } from './auth-context.js'
 import { isForeignKeyViolation, isUniqueViolation } from './database-errors.js'
-import { pageOf, pageWindow, type Page } from './pagination.js'
+import { fetchPage, parseSort, type Page } from './pagination.js'
 import { requireCurrency } from './reference-data.js'
 import { rejectedWrite, writeGuardFor } from './writes.js'
 
@@ -44,22 +44,12 @@ export async function getProduct (db: Db, auth: AuthContext, id: string): Promis
   return product
 }
 
-function parseSort (sort: ProductListQuery['sort']): ProductSort {
-  const value = sort ?? '-created_at'
-  return value.startsWith('-')
-    ? { field: value.slice(1) as ProductSortField, direction: 'desc' }
-    : { field: value as ProductSortField, direction: 'asc' }
-}
-
 export async function listProducts (db: Db, auth: AuthContext, query: ProductListQuery): Promise<Page<ProductRecord>> {
   const scope = scopeOf(auth)
   const { page, page_size: pageSize, sort, ...filters } = query
-  const request = { page, page_size: pageSize }
-  const [rows, total] = await Promise.all([
-    listProductRows(db, scope, filters, parseSort(sort), pageWindow(request)),
-    countProducts(db, scope, filters)
-  ])
-  return pageOf(rows, total, request)
+  return await fetchPage({ page, page_size: pageSize },
+    async (window) => await listProductRows(db, scope, filters, parseSort(sort, '-created_at'), window),
+    async () => await countProducts(db, scope, filters))
 }
 
 /** Partial update: absent keys stay as they are, null clears a nullable field. */

@@ -8,7 +8,8 @@ import { useTestApp } from '../helpers/app.js'
 const EchoBody = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 10 }),
   price_cents: Type.Integer({ minimum: 0 }),
-  note: Type.Union([Type.String(), Type.Null()])
+  note: Type.Union([Type.String({ maxLength: 20 }), Type.Null()]),
+  code: Type.Optional(Type.String({ minLength: 3, pattern: '^[a-z]+$' }))
 }, { additionalProperties: false })
 
 /** Test-only routes that exercise each error path through the real plugins. */
@@ -53,6 +54,20 @@ describe('error envelope', () => {
     const fields = error.details.map((detail: { field: string }) => detail.field).sort()
     assert.deepEqual(fields, ['/extra', '/name', '/note', '/price_cents'])
     assert.match(error.details.find((d: { field: string }) => d.field === '/price_cents').message, />= 0/)
+  })
+
+  test('a bad value for a nullable field gets one detail, not one per alternative', async () => {
+    const response = await context.app.inject({ method: 'POST', url: '/probe/echo', payload: { name: 'a', price_cents: 5, note: 5 } })
+    assert.equal(response.statusCode, 422)
+    assert.deepEqual(response.json().error.details, [{ field: '/note', message: 'must be string or null' }])
+    const tooLong = await context.app.inject({ method: 'POST', url: '/probe/echo', payload: { name: 'a', price_cents: 5, note: 'x'.repeat(21) } })
+    assert.deepEqual(tooLong.json().error.details, [{ field: '/note', message: 'must NOT have more than 20 characters' }])
+  })
+
+  test('a field that breaks several rules gets one detail', async () => {
+    const response = await context.app.inject({ method: 'POST', url: '/probe/echo', payload: { name: 'a', price_cents: 5, note: null, code: 'A' } })
+    assert.equal(response.statusCode, 422)
+    assert.deepEqual(response.json().error.details, [{ field: '/code', message: 'must NOT have fewer than 3 characters' }])
   })
 
   test('bodies are not coerced: null stays null, a numeric string is not a number', async () => {

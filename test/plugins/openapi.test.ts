@@ -5,7 +5,8 @@ import { generateOpenApi, openApiPath } from '../../scripts/openapi-document.js'
 import { buildApp } from '../../src/app.js'
 import { testConfig } from '../helpers/app.js'
 
-interface Operation { operationId?: string, summary?: string, tags?: string[], responses?: Record<string, unknown> }
+interface Parameter { in: string, name: string, required?: boolean, schema?: { default?: unknown } }
+interface Operation { operationId?: string, summary?: string, tags?: string[], responses?: Record<string, unknown>, parameters?: Parameter[] }
 
 test('the committed openapi.json is what the code generates (run `npm run openapi` after changing a route)', async () => {
   const generated = await generateOpenApi()
@@ -25,6 +26,9 @@ test('every operation has an operationId, summary, tags and documented errors; s
       assert.ok(operation.summary, `${where} has no summary`)
       assert.ok(operation.tags?.length, `${where} has no tags`)
       assert.ok(operation.responses?.['500'], `${where} does not document its error responses`)
+      for (const parameter of operation.parameters ?? []) {
+        if (parameter.in === 'query' && parameter.schema?.default !== undefined) assert.equal(parameter.required, false, `${where}: ?${parameter.name} has a default, so it is optional`)
+      }
     }
   }
   assert.ok(operationIds.size >= 2)

@@ -1,0 +1,95 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { etagOf, ifMatchVersions, notModified } from '../../../../../../src/http/conditional.js'
+import { errorResponses, ref } from '../../../../../../src/schemas/index.js'
+import { CreateLocationBody, LocationListQuery, LocationListResponse, LocationResponse, UpdateLocationBody } from '../../../../../../src/schemas/locations.js'
+import { IfMatchHeaders, IfNoneMatchHeaders, NoContent, NotModified, resourceParams, TenantParams } from '../../../../../../src/schemas/params.js'
+import { createLocation, deleteLocation, getLocation, listLocations, updateLocation } from '../../../../../../src/services/locations.js'
+
+const tags = ['locations']
+const security = [{ bearerAuth: [] }]
+const LocationParams = resourceParams('location_id')
+
+const locations: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('', {
+    schema: {
+      operationId: 'listLocations',
+      summary: 'Locations of the tenant, filtered, sorted and paginated',
+      tags,
+      security,
+      params: TenantParams,
+      querystring: LocationListQuery,
+      response: { 200: ref(LocationListResponse), ...errorResponses(401, 403, 422, 429) }
+    }
+  }, async (request) => {
+    const page = await listLocations(app.db, request.auth, request.query)
+    return { data: page.items, meta: page.meta, error: null }
+  })
+
+  app.post('', {
+    schema: {
+      operationId: 'createLocation',
+      summary: 'Create a location (members and above)',
+      tags,
+      security,
+      params: TenantParams,
+      body: ref(CreateLocationBody),
+      response: { 201: ref(LocationResponse), ...errorResponses(400, 401, 403, 413, 415, 422, 429) }
+    }
+  }, async (request, reply) => {
+    const location = await createLocation(app.db, request.auth, request.body)
+    reply.code(201)
+      .header('location', `/api/v1/tenants/${request.params.tenant_id}/locations/${location.id}`)
+      .header('etag', etagOf(location.version))
+    return { data: location, error: null }
+  })
+
+  app.get('/:location_id', {
+    schema: {
+      operationId: 'getLocation',
+      summary: 'One location, with a strong ETag',
+      tags,
+      security,
+      params: LocationParams,
+      headers: IfNoneMatchHeaders,
+      response: { 200: ref(LocationResponse), 304: NotModified, ...errorResponses(401, 403, 404, 422, 429) }
+    }
+  }, async (request, reply) => {
+    const location = await getLocation(app.db, request.auth, request.params.location_id)
+    if (notModified(request, reply, location.version)) return null
+    return { data: location, error: null }
+  })
+
+  app.patch('/:location_id', {
+    schema: {
+      operationId: 'updateLocation',
+      summary: 'Change some fields of a location (its creator, or an admin)',
+      tags,
+      security,
+      params: LocationParams,
+      headers: IfMatchHeaders,
+      body: ref(UpdateLocationBody),
+      response: { 200: ref(LocationResponse), ...errorResponses(400, 401, 403, 404, 412, 413, 415, 422, 429) }
+    }
+  }, async (request, reply) => {
+    const location = await updateLocation(app.db, request.auth, request.params.location_id, request.body, ifMatchVersions(request))
+    reply.header('etag', etagOf(location.version))
+    return { data: location, error: null }
+  })
+
+  app.delete('/:location_id', {
+    schema: {
+      operationId: 'deleteLocation',
+      summary: 'Delete a location (its creator, or an admin)',
+      tags,
+      security,
+      params: LocationParams,
+      headers: IfMatchHeaders,
+      response: { 204: NoContent, ...errorResponses(401, 403, 404, 412, 422, 429) }
+    }
+  }, async (request, reply) => {
+    await deleteLocation(app.db, request.auth, request.params.location_id, ifMatchVersions(request))
+    return await reply.code(204).send(null)
+  })
+}
+
+export default locations

@@ -1,0 +1,112 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { etagOf, ifMatchVersions, notModified } from '../../../../../../src/http/conditional.js'
+import { errorResponses, ref } from '../../../../../../src/schemas/index.js'
+import { IfMatchHeaders, IfNoneMatchHeaders, NoContent, NotModified, resourceParams, TenantParams } from '../../../../../../src/schemas/params.js'
+import { CreateTaskBody, ReplaceTaskBody, TaskListQuery, TaskListResponse, TaskResponse, UpdateTaskBody } from '../../../../../../src/schemas/tasks.js'
+import { createTask, deleteTask, getTask, listTasks, replaceTask, updateTask } from '../../../../../../src/services/tasks.js'
+
+const tags = ['tasks']
+const security = [{ bearerAuth: [] }]
+const TaskParams = resourceParams('task_id')
+
+const tasks: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('', {
+    schema: {
+      operationId: 'listTasks',
+      summary: 'Tasks of the tenant, filtered, sorted and paginated',
+      tags,
+      security,
+      params: TenantParams,
+      querystring: TaskListQuery,
+      response: { 200: ref(TaskListResponse), ...errorResponses(401, 403, 422, 429) }
+    }
+  }, async (request) => {
+    const page = await listTasks(app.db, request.auth, request.query)
+    return { data: page.items, meta: page.meta, error: null }
+  })
+
+  app.post('', {
+    schema: {
+      operationId: 'createTask',
+      summary: 'Create a task (members and above); the assignee must be a member of the tenant',
+      tags,
+      security,
+      params: TenantParams,
+      body: ref(CreateTaskBody),
+      response: { 201: ref(TaskResponse), ...errorResponses(400, 401, 403, 413, 415, 422, 429) }
+    }
+  }, async (request, reply) => {
+    const task = await createTask(app.db, request.auth, request.body)
+    reply.code(201)
+      .header('location', `/api/v1/tenants/${request.params.tenant_id}/tasks/${task.id}`)
+      .header('etag', etagOf(task.version))
+    return { data: task, error: null }
+  })
+
+  app.get('/:task_id', {
+    schema: {
+      operationId: 'getTask',
+      summary: 'One task, with a strong ETag',
+      tags,
+      security,
+      params: TaskParams,
+      headers: IfNoneMatchHeaders,
+      response: { 200: ref(TaskResponse), 304: NotModified, ...errorResponses(401, 403, 404, 422, 429) }
+    }
+  }, async (request, reply) => {
+    const task = await getTask(app.db, request.auth, request.params.task_id)
+    if (notModified(request, reply, task.version)) return null
+    return { data: task, error: null }
+  })
+
+  app.put('/:task_id', {
+    schema: {
+      operationId: 'replaceTask',
+      summary: 'Replace a task: absent nullable fields become null (its creator, or an admin)',
+      tags,
+      security,
+      params: TaskParams,
+      headers: IfMatchHeaders,
+      body: ref(ReplaceTaskBody),
+      response: { 200: ref(TaskResponse), ...errorResponses(400, 401, 403, 404, 412, 413, 415, 422, 429) }
+    }
+  }, async (request, reply) => {
+    const task = await replaceTask(app.db, request.auth, request.params.task_id, request.body, ifMatchVersions(request))
+    reply.header('etag', etagOf(task.version))
+    return { data: task, error: null }
+  })
+
+  app.patch('/:task_id', {
+    schema: {
+      operationId: 'updateTask',
+      summary: 'Change some fields of a task (its creator, or an admin)',
+      tags,
+      security,
+      params: TaskParams,
+      headers: IfMatchHeaders,
+      body: ref(UpdateTaskBody),
+      response: { 200: ref(TaskResponse), ...errorResponses(400, 401, 403, 404, 412, 413, 415, 422, 429) }
+    }
+  }, async (request, reply) => {
+    const task = await updateTask(app.db, request.auth, request.params.task_id, request.body, ifMatchVersions(request))
+    reply.header('etag', etagOf(task.version))
+    return { data: task, error: null }
+  })
+
+  app.delete('/:task_id', {
+    schema: {
+      operationId: 'deleteTask',
+      summary: 'Delete a task (its creator, or an admin)',
+      tags,
+      security,
+      params: TaskParams,
+      headers: IfMatchHeaders,
+      response: { 204: NoContent, ...errorResponses(401, 403, 404, 412, 422, 429) }
+    }
+  }, async (request, reply) => {
+    await deleteTask(app.db, request.auth, request.params.task_id, ifMatchVersions(request))
+    return await reply.code(204).send(null)
+  })
+}
+
+export default tasks

@@ -1,0 +1,62 @@
+import { countLocations, deleteLocation as deleteLocationRow, findLocation, findLocationWriteTarget, insertLocation, listLocations as listLocationRows, updateLocation as updateLocationRow } from '../../db/queries/locations.js'
+import type { Db } from '../../db/queries/users.js'
+import { uuidv7 } from '../../db/ids.js'
+import { notFound } from '../errors.js'
+import type { CreateLocationBody, Location, LocationListQuery, UpdateLocationBody } from '../schemas/locations.js'
+import { requireRole, scopeOf, type AuthContext } from './auth-context.js'
+import { fetchPage, parseSort, type Page } from './pagination.js'
+import { requireCountry, requireTimeZone } from './reference-data.js'
+import { rejectedWrite, writeGuardFor } from './writes.js'
+
+/** A location as stored: the API shape plus the version its ETag is made from. */
+export type LocationRecord = Location & { version: number }
+
+export async function createLocation (db: Db, auth: AuthContext, input: CreateLocationBody): Promise<LocationRecord> {
+  requireRole(auth, 'member')
+  requireTimeZone(input.timezone)
+  requireCountry(input.country)
+  return await insertLocation(db, scopeOf(auth), {
+    id: uuidv7(),
+    name: input.name,
+    address_line1: input.address_line1 ?? null,
+    address_line2: input.address_line2 ?? null,
+    city: input.city ?? null,
+    region: input.region ?? null,
+    postal_code: input.postal_code ?? null,
+    country: input.country ?? null,
+    timezone: input.timezone,
+    active: input.active,
+    created_by: auth.userId
+  })
+}
+
+export async function getLocation (db: Db, auth: AuthContext, id: string): Promise<LocationRecord> {
+  const location = await findLocation(db, scopeOf(auth), id)
+  if (location === undefined) throw notFound('location')
+  return location
+}
+
+export async function listLocations (db: Db, auth: AuthContext, query: LocationListQuery): Promise<Page<LocationRecord>> {
+  const scope = scopeOf(auth)
+  const { page, page_size: pageSize, sort, ...filters } = query
+  return await fetchPage({ page, page_size: pageSize },
+    async (window) => await listLocationRows(db, scope, filters, parseSort(sort, '-created_at'), window),
+    async () => await countLocations(db, scope, filters))
+}
+
+/** Partial update: absent keys stay as they are, null clears a nullable field. */
+export async function updateLocation (db: Db, auth: AuthContext, id: string, changes: UpdateLocationBody, versions?: number[]): Promise<LocationRecord> {
+  const guard = writeGuardFor(auth, versions)
+  requireTimeZone(changes.timezone)
+  requireCountry(changes.country)
+  const scope = scopeOf(auth)
+  const updated = await updateLocationRow(db, scope, id, changes, guard)
+  if (updated !== undefined) return updated
+  throw rejectedWrite('location', await findLocationWriteTarget(db, scope, id), auth, versions)
+}
+
+export async function deleteLocation (db: Db, auth: AuthContext, id: string, versions?: number[]): Promise<void> {
+  const guard = writeGuardFor(auth, versions)
+  const scope = scopeOf(auth)
+  if (!await deleteLocationRow(db, scope, id, guard)) throw rejectedWrite('location', await findLocationWriteTarget(db, scope, id), auth, versions)
+}

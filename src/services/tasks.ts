@@ -1,0 +1,78 @@
+import { ASSIGNEE_CONSTRAINT, countTasks, deleteTask as deleteTaskRow, findTask, findTaskWriteTarget, insertTask, listTasks as listTaskRows, updateTask as updateTaskRow } from '../../db/queries/tasks.js'
+import type { Db } from '../../db/queries/users.js'
+import type { TaskUpdate } from '../../db/schema/index.js'
+import { uuidv7 } from '../../db/ids.js'
+import { invalidInput, notFound } from '../errors.js'
+import { defaultTaskPriority, defaultTaskStatus, type CreateTaskBody, type ReplaceTaskBody, type Task, type TaskListQuery, type UpdateTaskBody } from '../schemas/tasks.js'
+import { requireRole, scopeOf, type AuthContext } from './auth-context.js'
+import { isForeignKeyViolation } from './database-errors.js'
+import { fetchPage, parseSort, type Page } from './pagination.js'
+import { rejectedWrite, writeGuardFor } from './writes.js'
+
+/** A task as stored: the API shape plus the version its ETag is made from. */
+export type TaskRecord = Task & { version: number }
+
+/** The foreign key (tenant_id, assignee_id) -> memberships refused the assignee. */
+function assigneeNotMember (error: unknown): never {
+  if (isForeignKeyViolation(error, ASSIGNEE_CONSTRAINT)) throw invalidInput([{ field: '/assignee_id', message: 'is not a member of this tenant' }])
+  throw error
+}
+
+export async function createTask (db: Db, auth: AuthContext, input: CreateTaskBody): Promise<TaskRecord> {
+  requireRole(auth, 'member')
+  return await insertTask(db, scopeOf(auth), {
+    id: uuidv7(),
+    title: input.title,
+    description: input.description ?? null,
+    status: input.status ?? defaultTaskStatus,
+    priority: input.priority ?? defaultTaskPriority,
+    due_date: input.due_date ?? null,
+    assignee_id: input.assignee_id ?? null,
+    created_by: auth.userId
+  }).catch(assigneeNotMember)
+}
+
+export async function getTask (db: Db, auth: AuthContext, id: string): Promise<TaskRecord> {
+  const task = await findTask(db, scopeOf(auth), id)
+  if (task === undefined) throw notFound('task')
+  return task
+}
+
+export async function listTasks (db: Db, auth: AuthContext, query: TaskListQuery): Promise<Page<TaskRecord>> {
+  const scope = scopeOf(auth)
+  const { page, page_size: pageSize, sort, ...filters } = query
+  return await fetchPage({ page, page_size: pageSize },
+    async (window) => await listTaskRows(db, scope, filters, parseSort(sort, '-created_at'), window),
+    async () => await countTasks(db, scope, filters))
+}
+
+async function writeTask (db: Db, auth: AuthContext, id: string, changes: TaskUpdate, versions: number[] | undefined): Promise<TaskRecord> {
+  const guard = writeGuardFor(auth, versions)
+  const scope = scopeOf(auth)
+  const updated = await updateTaskRow(db, scope, id, changes, guard).catch(assigneeNotMember)
+  if (updated !== undefined) return updated
+  throw rejectedWrite('task', await findTaskWriteTarget(db, scope, id), auth, versions)
+}
+
+/** PATCH: absent keys stay as they are, null clears a nullable field. */
+export async function updateTask (db: Db, auth: AuthContext, id: string, changes: UpdateTaskBody, versions?: number[]): Promise<TaskRecord> {
+  return await writeTask(db, auth, id, changes, versions)
+}
+
+/** PUT: the body is the whole task; an absent description, due_date or assignee_id becomes null. */
+export async function replaceTask (db: Db, auth: AuthContext, id: string, input: ReplaceTaskBody, versions?: number[]): Promise<TaskRecord> {
+  return await writeTask(db, auth, id, {
+    title: input.title,
+    description: input.description ?? null,
+    status: input.status,
+    priority: input.priority,
+    due_date: input.due_date ?? null,
+    assignee_id: input.assignee_id ?? null
+  }, versions)
+}
+
+export async function deleteTask (db: Db, auth: AuthContext, id: string, versions?: number[]): Promise<void> {
+  const guard = writeGuardFor(auth, versions)
+  const scope = scopeOf(auth)
+  if (!await deleteTaskRow(db, scope, id, guard)) throw rejectedWrite('task', await findTaskWriteTarget(db, scope, id), auth, versions)
+}

@@ -1,0 +1,30 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { requireCountry, requireCurrency, requireTimeZone } from '../../../src/services/reference-data.js'
+
+const refuses = (check: () => void, field: string) => assert.throws(check, (error: { code?: string, details?: Array<{ field: string }> }) => {
+  assert.equal(error.code, 'INVALID_INPUT')
+  assert.deepEqual(error.details?.map((detail) => detail.field), [field])
+  return true
+})
+
+test('time zones: canonical IANA names and current links pass; offsets, unknown and mis-cased names are 422', () => {
+  for (const zone of ['Europe/Berlin', 'UTC', 'Etc/UTC', 'America/New_York', 'Asia/Kolkata', 'Asia/Calcutta', 'Europe/Kyiv', 'America/Argentina/Buenos_Aires', 'US/Eastern', undefined]) {
+    assert.doesNotThrow(() => requireTimeZone(zone), String(zone))
+  }
+  for (const zone of ['Mars/Olympus_Mons', 'europe/berlin', 'utc', '+01:00', '-05:00', 'Europe/Berlin ', '', 'Europe/../Berlin']) {
+    refuses(() => requireTimeZone(zone), '/timezone')
+  }
+})
+
+test('currencies: ISO 4217 codes only', () => {
+  assert.doesNotThrow(() => requireCurrency('EUR'))
+  assert.doesNotThrow(() => requireCurrency(undefined))
+  refuses(() => requireCurrency('XYZ'), '/currency')
+  refuses(() => requireCurrency('eur', '/price/currency'), '/price/currency')
+})
+
+test('countries: assigned ISO 3166-1 alpha-2 codes only', () => {
+  for (const code of ['DE', 'US', 'GB', 'AX', 'ZW', null, undefined]) assert.doesNotThrow(() => requireCountry(code), String(code))
+  for (const code of ['UK', 'EU', 'XK', 'ZZ', 'de', 'DEU']) refuses(() => requireCountry(code), '/country')
+})

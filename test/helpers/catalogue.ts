@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict'
 import type { FastifyInstance } from 'fastify'
-import { uuidv7 } from '../../db/ids.js'
 import { bearer, type TestSession } from './identity.js'
 
 export interface TestProduct {
@@ -31,16 +30,17 @@ export async function createProduct (app: FastifyInstance, session: TestSession,
   return response.json().data
 }
 
-/**
- * Creates a location in the session's tenant. The locations API is not written yet, so this
- * inserts the row directly; switch to `POST .../locations` once it exists.
- */
+/** Creates a location in the session's tenant through the API (members and above). */
 export async function createLocation (app: FastifyInstance, session: TestSession, fields: Partial<{ name: string, active: boolean }> = {}): Promise<TestLocation> {
   counter += 1
-  return await app.db.insertInto('locations')
-    .values({ id: uuidv7(), tenant_id: session.tenant.id, name: `Store ${counter}`, timezone: 'Europe/Berlin', created_by: session.user.id, ...fields })
-    .returning(['id', 'name'])
-    .executeTakeFirstOrThrow()
+  const response = await app.inject({
+    method: 'POST',
+    url: `/api/v1/tenants/${session.tenant.id}/locations`,
+    headers: bearer(session),
+    payload: { name: `Store ${counter}`, timezone: 'Europe/Berlin', ...fields }
+  })
+  assert.equal(response.statusCode, 201, response.body)
+  return response.json().data
 }
 
 /** The current stock of products, by id (read straight from the table). */

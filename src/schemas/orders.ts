@@ -2,7 +2,7 @@ import { Type, type Static } from 'typebox'
 import { orderStatuses } from '../../db/schema/orders.js'
 import { Timestamp, Uuid } from './common.js'
 import { cursorEnvelope, dataEnvelope } from './envelope.js'
-import { nullable } from './fields.js'
+import { dateTimeInput, nullable } from './fields.js'
 import { ref } from './ref.js'
 
 export const MAX_ORDER_LINES = 100
@@ -73,8 +73,8 @@ const Cursor = Type.String({ description: 'meta.next_cursor of the previous page
 
 const listFilters = {
   status: Type.Optional(ref(OrderStatus)),
-  created_after: Type.Optional(Type.String({ format: 'date-time', description: 'Only orders created at or after this instant (RFC 3339).' })),
-  created_before: Type.Optional(Type.String({ format: 'date-time', description: 'Only orders created before this instant (RFC 3339).' })),
+  created_after: Type.Optional(Type.String({ ...dateTimeInput, description: 'Only orders created at or after this instant (inclusive; RFC 3339 with an offset).' })),
+  created_before: Type.Optional(Type.String({ ...dateTimeInput, description: 'Only orders created before this instant (exclusive; RFC 3339 with an offset).' })),
   limit: Type.Optional(Limit),
   cursor: Type.Optional(Cursor)
 }

@@ -114,7 +114,7 @@ describe('order lists', () => {
 
   test('bad list parameters: 422 for values, 404 for an unknown location', async () => {
     const { owner } = await shop()
-    for (const query of ['limit=0', 'limit=101', 'limit=ten', 'status=lost', 'location_id=abc', 'created_after=yesterday', 'created_before=2026-11-01', 'sort=id']) {
+    for (const query of ['limit=0', 'limit=101', 'limit=ten', 'status=lost', 'location_id=abc', 'created_after=yesterday', 'created_before=2026-11-01', 'created_after=0000-01-01T00:00:00Z', 'created_before=2026-11-01T00:00:00%2B16:00', 'created_after=2026-11-01T00:00:00', 'sort=id']) {
       const response = await list(owner, `${ordersUrl(owner)}?${query}`)
       assert.equal(response.statusCode, 422, query)
       assert.equal(response.json().error.code, 'INVALID_INPUT')

@@ -1,4 +1,4 @@
-import type { ApiClient } from './api.js'
+import { mapLimited, type ApiClient } from './api.js'
 import { registerTenant } from './seed.js'
 
 /** What the seeding left for the scenarios to use. */
@@ -103,8 +103,40 @@ export const scenarios: Scenario[] = [
       sku: `LOAD-${sequence}`
     }),
     expectedStatus: 201
+  },
+  {
+    name: 'order-create',
+    description: 'POST an order of 1-3 lines: one transaction locking, checking and decrementing the products, then order and lines',
+    target: 'app',
+    method: 'POST',
+    // A tenant of its own with ample stock, so every order succeeds and the seeded products (and
+    // what the read scenarios see) never change.
+    setup: async (api) => {
+      const context = await registerTenant(api)
+      const owner = api.withToken(context.token)
+      const base = tenant(context)
+      const location = await owner.post<{ id: string }>(`${base}/locations`, { name: 'Bench store', timezone: 'UTC' })
+      const productIds = await mapLimited(ORDER_PRODUCTS, 20, async (index) =>
+        (await owner.post<{ id: string }>(`${base}/products`, { name: `Order product ${index}`, price_cents: 100 + index, stock: 1000000000, category: 'orders' })).id)
+      return { ...context, productIds, extra: { locationId: location.id } }
+    },
+    path: (context) => `${tenant(context)}/locations/${context.extra.locationId ?? ''}/orders`,
+    body: (context, sequence) => orderBody(context.productIds, sequence),
+    expectedStatus: 201
   }
 ]
+
+/** Products the order scenario spreads its lines over (few enough that lines overlap and contend). */
+const ORDER_PRODUCTS = 100
+
+/** 1 to 3 distinct products (ascending positions, so never a repeated product), quantities 1 to 3. */
+export function orderBody (productIds: string[], sequence: number): { items: Array<{ product_id: string, quantity: number }> } {
+  const lines = 1 + (sequence % 3)
+  const first = (sequence * 7) % (productIds.length - 2 * lines)
+  return {
+    items: Array.from({ length: lines }, (_, line) => ({ product_id: productIds[first + line * 2]!, quantity: 1 + ((sequence + line) % 3) }))
+  }
+}
 
 export function selectScenarios (only: string[] | undefined): Scenario[] {
   if (only === undefined || only.length === 0) return scenarios

@@ -1,9 +1,10 @@
 import { countLocations, deleteLocation as deleteLocationRow, findLocation, findLocationWriteTarget, insertLocation, listLocations as listLocationRows, updateLocation as updateLocationRow } from '../../db/queries/locations.js'
 import type { Db } from '../../db/queries/users.js'
 import { uuidv7 } from '../../db/ids.js'
-import { notFound } from '../errors.js'
+import { conflict, notFound } from '../errors.js'
 import type { CreateLocationBody, Location, LocationListQuery, UpdateLocationBody } from '../schemas/locations.js'
 import { requireRole, scopeOf, type AuthContext } from './auth-context.js'
+import { isForeignKeyViolation } from './database-errors.js'
 import { fetchPage, parseSort, type Page } from './pagination.js'
 import { requireCountry, requireTimeZone } from './reference-data.js'
 import { rejectedWrite, writeGuardFor } from './writes.js'
@@ -58,5 +59,9 @@ export async function updateLocation (db: Db, auth: AuthContext, id: string, cha
 export async function deleteLocation (db: Db, auth: AuthContext, id: string, versions?: number[]): Promise<void> {
   const guard = writeGuardFor(auth, versions)
   const scope = scopeOf(auth)
-  if (!await deleteLocationRow(db, scope, id, guard)) throw rejectedWrite('location', await findLocationWriteTarget(db, scope, id), auth, versions)
+  const deleted = await deleteLocationRow(db, scope, id, guard).catch((error: unknown) => {
+    if (isForeignKeyViolation(error, 'orders_location_fkey')) throw conflict('LOCATION_IN_USE', 'Orders were placed at this location; deactivate it instead of deleting it.')
+    throw error
+  })
+  if (!deleted) throw rejectedWrite('location', await findLocationWriteTarget(db, scope, id), auth, versions)
 }

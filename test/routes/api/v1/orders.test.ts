@@ -186,6 +186,17 @@ describe('orders', () => {
       assert.deepEqual(await stockOf(context.app, product.id), { [product.id]: 4 })
     })
 
+    test('a location with orders cannot be deleted (409 LOCATION_IN_USE); it still exists', async () => {
+      const product = await createProduct(context.app, roles.owner, { stock: 5 })
+      const shop = await createLocation(context.app, roles.owner, {})
+      assert.equal((await placeOrder(context.app, roles.member, shop.id, { items: [{ product_id: product.id, quantity: 1 }] })).statusCode, 201)
+      const deleted = await context.app.inject({ method: 'DELETE', url: `/api/v1/tenants/${roles.owner.tenant.id}/locations/${shop.id}`, headers: bearer(roles.owner) })
+      assert.equal(deleted.statusCode, 409)
+      assert.equal(deleted.json().error.code, 'LOCATION_IN_USE')
+      const still = await context.app.db.selectFrom('locations').select('id').where('id', '=', shop.id).execute()
+      assert.equal(still.length, 1)
+    })
+
     test('guests cannot order; an inactive location takes no orders', async () => {
       const product = await createProduct(context.app, roles.owner, { stock: 5 })
       const closed = await createLocation(context.app, roles.owner, { active: false })

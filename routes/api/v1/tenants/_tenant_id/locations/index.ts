@@ -84,7 +84,7 @@ const locations: FastifyPluginAsyncTypebox = async (app) => {
       security,
       params: LocationParams,
       headers: IfMatchHeaders,
-      response: { 204: NoContent, ...errorResponses(401, 403, 404, 412, 422, 429) }
+      response: { 204: NoContent, ...errorResponses(401, 403, 404, 409, 412, 422, 429) }
     }
   }, async (request, reply) => {
     await deleteLocation(app.db, request.auth, request.params.location_id, ifMatchVersions(request))

@@ -18,9 +18,9 @@ export default fp(async (app) => {
   let shuttingDown = false
   app.decorate('shuttingDown', { getter: () => shuttingDown })
   app.addHook('preClose', async () => { shuttingDown = true })
-  app.addHook('onRequest', async (request, reply) => {
-    if (!shuttingDown) return
+  app.addHook('onRequest', (request, reply, done) => {
+    if (!shuttingDown) return done()
     reply.header('connection', 'close')
-    return sendError(reply, AppError.of('SERVICE_UNAVAILABLE', 'The server is shutting down; retry on another instance.'))
+    sendError(reply, AppError.of('SERVICE_UNAVAILABLE', 'The server is shutting down; retry on another instance.'))
   })
 }, { name: 'shutdown', dependencies: ['errors'] })

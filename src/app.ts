@@ -35,7 +35,7 @@ export interface BuildOptions {
 export function serverOptions (config: AppConfig, options: BuildOptions = {}): FastifyServerOptions {
   return {
     logger: options.logger ?? loggerOptions(config),
-    logController: new RequestLogController(),
+    logController: new RequestLogController(['info', 'debug', 'trace'].includes(config.LOG_LEVEL)),
     genReqId: requestIdFrom,
     bodyLimit: config.BODY_LIMIT_BYTES,
     requestTimeout: config.REQUEST_TIMEOUT_MS,

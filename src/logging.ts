@@ -30,9 +30,18 @@ export function loggerOptions (config: Pick<Config, 'NODE_ENV' | 'LOG_LEVEL'>): 
  * route pattern, status and duration. Fastify's separate "incoming request" line is dropped.
  */
 export class RequestLogController extends LogController {
+  readonly #completionLines: boolean
+
+  /** `completionLines` false (log level above info) skips building lines nobody will write. */
+  constructor (completionLines: boolean) {
+    super()
+    this.#completionLines = completionLines
+  }
+
   override incomingRequest (): void {}
 
   override requestCompleted (error: Error | null, request: FastifyRequest, reply: FastifyReply): void {
+    if (error == null && !this.#completionLines) return
     const line = {
       method: request.method,
       route: request.routeOptions.url ?? 'unmatched',

@@ -16,11 +16,15 @@ function entityTags (header: string): string[] {
 export function notModified (request: FastifyRequest, reply: FastifyReply, version: number): boolean {
   const etag = etagOf(version)
   reply.header('etag', etag)
-  const header = request.headers['if-none-match']
-  if (header === undefined) return false
-  const matches = entityTags(header).some((tag) => tag === '*' || tag.replace(/^W\//, '') === etag)
+  const matches = ifNoneMatchHolds(request, etag)
   if (matches) reply.code(304)
   return matches
+}
+
+/** Does If-None-Match already name `etag` (weak comparison, `*` matches anything)? */
+export function ifNoneMatchHolds (request: FastifyRequest, etag: string): boolean {
+  const header = request.headers['if-none-match']
+  return header !== undefined && entityTags(header).some((tag) => tag === '*' || tag.replace(/^W\//, '') === etag)
 }
 
 /**

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import autoload from '@fastify/autoload'
 import fp from 'fastify-plugin'
-import type { Config } from './config.js'
+import type { Config, TrustProxy } from './config.js'
 import { loggerOptions, RequestLogController } from './logging.js'
 import { requestIdFrom } from './request-id.js'
 import { buildValidatorFactory } from './validation.js'
@@ -38,6 +38,10 @@ export function serverOptions (config: AppConfig, options: BuildOptions = {}): F
     genReqId: requestIdFrom,
     bodyLimit: config.BODY_LIMIT_BYTES,
     requestTimeout: config.REQUEST_TIMEOUT_MS,
+    // Answers 503 and aborts request.signal; DB_STATEMENT_TIMEOUT_MS (shorter, see config.ts)
+    // cancels the query itself, so a slow query cannot hold a pool connection past it.
+    handlerTimeout: config.HANDLER_TIMEOUT_MS,
+    trustProxy: trustProxy(config.TRUST_PROXY),
     keepAliveTimeout: config.KEEP_ALIVE_TIMEOUT_MS,
     // The shutdown plugin answers in the envelope while draining; Fastify's own 503 would not.
     return503OnClosing: false,
@@ -45,6 +49,14 @@ export function serverOptions (config: AppConfig, options: BuildOptions = {}): F
     schemaController: { compilersFactory: { buildValidator: buildValidatorFactory() } },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 }
   }
+}
+
+/**
+ * Fastify 5.12 ignores a bare hop count (it cannot tell a proxy from a client that connects
+ * directly); a function keeps the count's meaning: trust the nearest `hops` addresses.
+ */
+function trustProxy (setting: TrustProxy): FastifyServerOptions['trustProxy'] {
+  return typeof setting === 'number' ? (_address: string, hop: number) => hop < setting : setting
 }
 
 /** Builds the whole application. Only src/server.ts listens; tests inject into what this returns. */

@@ -5,6 +5,7 @@ import { errorResponses, HealthResponse, ref } from '../src/schemas/index.js'
 
 const health: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/health', {
+    config: { operational: true },
     schema: {
       operationId: 'getHealth',
       summary: 'Liveness: the process is up and serving (no I/O)',
@@ -14,6 +15,7 @@ const health: FastifyPluginAsyncTypebox = async (app) => {
   }, async () => ({ data: { status: 'ok' as const }, error: null }))
 
   app.get('/ready', {
+    config: { operational: true },
     schema: {
       operationId: 'getReadiness',
       summary: 'Readiness: the database answers and the server is not shutting down',

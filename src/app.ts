@@ -10,6 +10,7 @@ import { buildValidatorFactory } from './validation.js'
 import auth from '../plugins/auth.js'
 import database from '../plugins/database.js'
 import errors from '../plugins/errors.js'
+import metrics from '../plugins/metrics.js'
 import openapi from '../plugins/openapi.js'
 import requestId from '../plugins/request-id.js'
 import shutdown from '../plugins/shutdown.js'
@@ -21,6 +22,10 @@ export type AppConfig = Config & { DATABASE_URL: string }
 declare module 'fastify' {
   interface FastifyInstance {
     config: AppConfig
+  }
+  interface FastifyContextConfig {
+    /** Health, readiness and metrics: never rate limited or load-shed, so probes see the truth. */
+    operational?: boolean
   }
 }
 
@@ -72,6 +77,7 @@ export async function buildApp (config: AppConfig, options: BuildOptions = {}): 
   await app.register(requestId)
   await app.register(shutdown)
   await app.register(database)
+  await app.register(metrics)
   await app.register(auth)
   await app.register(tenancy)
   await app.register(openapi)

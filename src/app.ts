@@ -12,6 +12,8 @@ import database from '../plugins/database.js'
 import errors from '../plugins/errors.js'
 import metrics from '../plugins/metrics.js'
 import openapi from '../plugins/openapi.js'
+import rateLimit from '../plugins/rate-limit.js'
+import redis from '../plugins/redis.js'
 import requestId from '../plugins/request-id.js'
 import shutdown from '../plugins/shutdown.js'
 import tenancy from '../plugins/tenancy.js'
@@ -78,8 +80,11 @@ export async function buildApp (config: AppConfig, options: BuildOptions = {}): 
   await app.register(shutdown)
   await app.register(database)
   await app.register(metrics)
+  await app.register(redis)
   await app.register(auth)
   await app.register(tenancy)
+  // After auth: the tenant and user budgets need `request.auth`.
+  await app.register(rateLimit)
   await app.register(openapi)
 
   await app.register(autoload, {

@@ -15,6 +15,7 @@ function sample (text: string, series: string): number | undefined {
 
 describe('GET /metrics', () => {
   const context = useTestApp({
+    env: { RATE_LIMIT_ANONYMOUS_PER_MINUTE: '1' },
     configure: (app) => {
       app.get('/probe/slow', { config: { operational: true } }, async () => {
         await sleep(300)
@@ -32,7 +33,9 @@ describe('GET /metrics', () => {
   test('exposes every series in Prometheus text format', async () => {
     const tenantId = await insertTenant(context.app)
     assert.equal((await context.app.inject({ url: `/api/v1/tenants/${tenantId}`, headers: tokenFor(context.app, tenantId) })).statusCode, 200)
-    assert.equal((await context.app.inject('/no/such/route')).statusCode, 404)
+    const ip = uniqueIp()
+    await context.app.inject({ url: '/no/such/route', remoteAddress: ip })
+    assert.equal((await context.app.inject({ url: '/no/such/route', remoteAddress: ip })).statusCode, 429)
     context.app.metrics.cache.hit('products')
     context.app.metrics.cache.hit('products')
     context.app.metrics.cache.miss('products')
@@ -40,7 +43,7 @@ describe('GET /metrics', () => {
     const text = await scrape()
     const duration = 'http_request_duration_seconds_count{method="GET",route="/api/v1/tenants/:tenant_id",status_code="200"}'
     assert.equal(sample(text, duration), 1)
-    assert.equal(sample(text, 'http_request_duration_seconds_count{method="GET",route="__unmatched__",status_code="404"}'), 1)
+    assert.equal(sample(text, 'http_request_duration_seconds_count{method="GET",route="__unmatched__",status_code="429"}'), 1)
     assert.equal(sample(text, 'http_request_duration_seconds_bucket{le="+Inf",method="GET",route="/api/v1/tenants/:tenant_id",status_code="200"}'), 1)
     assert.doesNotMatch(text, new RegExp(tenantId), 'raw URLs never become labels')
     assert.doesNotMatch(text, /no\/such\/route/)
@@ -49,6 +52,7 @@ describe('GET /metrics', () => {
     assert.ok(sample(text, 'db_pool_connections')! >= 1)
     assert.ok(sample(text, 'db_pool_idle_connections')! >= 1)
     assert.equal(sample(text, 'db_pool_waiting_clients'), 0)
+    assert.equal(sample(text, 'rate_limit_rejections_total{scope="anonymous"}'), 1)
     assert.equal(sample(text, 'rate_limit_store_failures_total'), 0)
     assert.equal(sample(text, 'cache_hits_total{cache="products"}'), 2)
     assert.equal(sample(text, 'cache_misses_total{cache="products"}'), 1)

@@ -76,10 +76,12 @@ export async function buildApp (config: AppConfig, options: BuildOptions = {}): 
   app.decorate('config', config)
   await app.register(fp(async () => {}, { name: 'config' }))
   await app.register(errors)
+  await app.register(database)
+  // Before any plugin whose hook can answer early (shutdown, for one): every request is counted
+  // in flight by its onRequest hook and out again by its onResponse hook.
+  await app.register(metrics)
   await app.register(requestId)
   await app.register(shutdown)
-  await app.register(database)
-  await app.register(metrics)
   await app.register(redis)
   await app.register(auth)
   await app.register(tenancy)

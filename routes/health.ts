@@ -18,12 +18,13 @@ const health: FastifyPluginAsyncTypebox = async (app) => {
     config: { operational: true },
     schema: {
       operationId: 'getReadiness',
-      summary: 'Readiness: the database answers and the server is not shutting down',
+      summary: 'Readiness: the database answers, and the server is neither overloaded nor shutting down',
       tags: ['system'],
       response: { 200: ref(HealthResponse), ...errorResponses(503) }
     }
   }, async () => {
     if (app.shuttingDown) throw AppError.of('SERVICE_UNAVAILABLE', 'The server is shutting down.')
+    if (app.isUnderPressure()) throw AppError.of('SERVICE_UNAVAILABLE', 'The server is overloaded.')
     try {
       await withTimeout(sql`select 1`.execute(app.db), app.config.DB_READY_TIMEOUT_MS)
     } catch {

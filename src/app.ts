@@ -8,13 +8,16 @@ import { loggerOptions, RequestLogController } from './logging.js'
 import { requestIdFrom } from './request-id.js'
 import { buildValidatorFactory } from './validation.js'
 import auth from '../plugins/auth.js'
+import cors from '../plugins/cors.js'
 import database from '../plugins/database.js'
 import errors from '../plugins/errors.js'
+import loadShedding from '../plugins/load-shedding.js'
 import metrics from '../plugins/metrics.js'
 import openapi from '../plugins/openapi.js'
 import rateLimit from '../plugins/rate-limit.js'
 import redis from '../plugins/redis.js'
 import requestId from '../plugins/request-id.js'
+import securityHeaders from '../plugins/security-headers.js'
 import shutdown from '../plugins/shutdown.js'
 import tenancy from '../plugins/tenancy.js'
 
@@ -77,11 +80,15 @@ export async function buildApp (config: AppConfig, options: BuildOptions = {}): 
   await app.register(fp(async () => {}, { name: 'config' }))
   await app.register(errors)
   await app.register(database)
-  // Before any plugin whose hook can answer early (shutdown, for one): every request is counted
-  // in flight by its onRequest hook and out again by its onResponse hook.
+  // Before any plugin whose hook can answer early (preflight, shutdown, load shedding): every
+  // request is counted in flight by its onRequest hook and out again by its onResponse hook.
   await app.register(metrics)
   await app.register(requestId)
+  // Early answers (preflight, 503, 429) carry the security and CORS headers too.
+  await app.register(securityHeaders)
+  await app.register(cors)
   await app.register(shutdown)
+  await app.register(loadShedding)
   await app.register(redis)
   await app.register(auth)
   await app.register(tenancy)

@@ -20,7 +20,7 @@ const health: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'getReadiness',
       summary: 'Readiness: the database answers, and the server is neither overloaded nor shutting down',
       tags: ['system'],
-      response: { 200: ref(HealthResponse), ...errorResponses(503) }
+      response: { 200: ref(HealthResponse), ...errorResponses() }
     }
   }, async () => {
     if (app.shuttingDown) throw AppError.of('SERVICE_UNAVAILABLE', 'The server is shutting down.')

@@ -5,6 +5,7 @@ import { errorResponses, HealthResponse, ref } from '../src/schemas/index.js'
 
 const health: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/health', {
+    config: { operational: true },
     schema: {
       operationId: 'getHealth',
       summary: 'Liveness: the process is up and serving (no I/O)',
@@ -14,14 +15,16 @@ const health: FastifyPluginAsyncTypebox = async (app) => {
   }, async () => ({ data: { status: 'ok' as const }, error: null }))
 
   app.get('/ready', {
+    config: { operational: true },
     schema: {
       operationId: 'getReadiness',
-      summary: 'Readiness: the database answers and the server is not shutting down',
+      summary: 'Readiness: the database answers, and the server is neither overloaded nor shutting down',
       tags: ['system'],
-      response: { 200: ref(HealthResponse), ...errorResponses(503) }
+      response: { 200: ref(HealthResponse), ...errorResponses() }
     }
   }, async () => {
     if (app.shuttingDown) throw AppError.of('SERVICE_UNAVAILABLE', 'The server is shutting down.')
+    if (app.isUnderPressure()) throw AppError.of('SERVICE_UNAVAILABLE', 'The server is overloaded.')
     try {
       await withTimeout(sql`select 1`.execute(app.db), app.config.DB_READY_TIMEOUT_MS)
     } catch {

@@ -3,16 +3,22 @@ import { fileURLToPath } from 'node:url'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import autoload from '@fastify/autoload'
 import fp from 'fastify-plugin'
-import type { Config } from './config.js'
+import type { Config, TrustProxy } from './config.js'
 import { loggerOptions, RequestLogController } from './logging.js'
 import { requestIdFrom } from './request-id.js'
 import { buildValidatorFactory } from './validation.js'
 import auth from '../plugins/auth.js'
+import cors from '../plugins/cors.js'
 import cursors from '../plugins/cursors.js'
 import database from '../plugins/database.js'
 import errors from '../plugins/errors.js'
+import loadShedding from '../plugins/load-shedding.js'
+import metrics from '../plugins/metrics.js'
 import openapi from '../plugins/openapi.js'
+import rateLimit from '../plugins/rate-limit.js'
+import redis from '../plugins/redis.js'
 import requestId from '../plugins/request-id.js'
+import securityHeaders from '../plugins/security-headers.js'
 import shutdown from '../plugins/shutdown.js'
 import tenancy from '../plugins/tenancy.js'
 
@@ -22,6 +28,10 @@ export type AppConfig = Config & { DATABASE_URL: string }
 declare module 'fastify' {
   interface FastifyInstance {
     config: AppConfig
+  }
+  interface FastifyContextConfig {
+    /** Health, readiness and metrics: never rate limited or load-shed, so probes see the truth. */
+    operational?: boolean
   }
 }
 
@@ -39,6 +49,10 @@ export function serverOptions (config: AppConfig, options: BuildOptions = {}): F
     genReqId: requestIdFrom,
     bodyLimit: config.BODY_LIMIT_BYTES,
     requestTimeout: config.REQUEST_TIMEOUT_MS,
+    // Answers 503 and aborts request.signal; DB_STATEMENT_TIMEOUT_MS (shorter, see config.ts)
+    // cancels the query itself, so a slow query cannot hold a pool connection past it.
+    handlerTimeout: config.HANDLER_TIMEOUT_MS,
+    trustProxy: trustProxy(config.TRUST_PROXY),
     keepAliveTimeout: config.KEEP_ALIVE_TIMEOUT_MS,
     // The shutdown plugin answers in the envelope while draining; Fastify's own 503 would not.
     return503OnClosing: false,
@@ -46,6 +60,14 @@ export function serverOptions (config: AppConfig, options: BuildOptions = {}): F
     schemaController: { compilersFactory: { buildValidator: buildValidatorFactory() } },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 }
   }
+}
+
+/**
+ * Fastify 5.12 ignores a bare hop count (it cannot tell a proxy from a client that connects
+ * directly); a function keeps the count's meaning: trust the nearest `hops` addresses.
+ */
+function trustProxy (setting: TrustProxy): FastifyServerOptions['trustProxy'] {
+  return typeof setting === 'number' ? (_address: string, hop: number) => hop < setting : setting
 }
 
 /** Builds the whole application. Only src/server.ts listens; tests inject into what this returns. */
@@ -58,12 +80,22 @@ export async function buildApp (config: AppConfig, options: BuildOptions = {}): 
   app.decorate('config', config)
   await app.register(fp(async () => {}, { name: 'config' }))
   await app.register(errors)
-  await app.register(requestId)
-  await app.register(shutdown)
   await app.register(database)
+  // Before any plugin whose hook can answer early (preflight, shutdown, load shedding): every
+  // request is counted in flight by its onRequest hook and out again by its onResponse hook.
+  await app.register(metrics)
+  await app.register(requestId)
+  // Early answers (preflight, 503, 429) carry the security and CORS headers too.
+  await app.register(securityHeaders)
+  await app.register(cors)
+  await app.register(shutdown)
+  await app.register(loadShedding)
+  await app.register(redis)
   await app.register(auth)
   await app.register(tenancy)
   await app.register(cursors)
+  // After auth: the tenant and user budgets need `request.auth`.
+  await app.register(rateLimit)
   await app.register(openapi)
 
   await app.register(autoload, {

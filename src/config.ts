@@ -1,10 +1,14 @@
 import { randomBytes } from 'node:crypto'
+import { isIP } from 'node:net'
 import { Type, type Static } from 'typebox'
 import { Compile } from 'typebox/compile'
 import { Value } from 'typebox/value'
 
 const port = (fallback: number) => Type.Integer({ minimum: 0, maximum: 65535, default: fallback })
 const milliseconds = (fallback: number) => Type.Integer({ minimum: 1, default: fallback })
+const perMinute = (fallback: number) => Type.Integer({ minimum: 1, default: fallback })
+/** 0 turns the check off. */
+const limit = (fallback: number) => Type.Number({ minimum: 0, default: fallback })
 
 /**
  * Every environment variable the service reads, with its default. This is the only place that
@@ -33,13 +37,42 @@ export const ConfigSchema = Type.Object({
   REQUEST_TIMEOUT_MS: milliseconds(30000),
   KEEP_ALIVE_TIMEOUT_MS: milliseconds(72000),
   HEADERS_TIMEOUT_MS: milliseconds(10000),
-  SHUTDOWN_GRACE_MS: milliseconds(10000)
+  SHUTDOWN_GRACE_MS: milliseconds(10000),
+  HANDLER_TIMEOUT_MS: milliseconds(10000),
+
+  TRUST_PROXY: Type.String({ default: '' }),
+  CORS_ORIGINS: Type.String({ default: '' }),
+
+  REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
+  REDIS_KEY_PREFIX: Type.String({ minLength: 1, default: 'retail-ops:' }),
+  REDIS_COMMAND_TIMEOUT_MS: milliseconds(100),
+
+  RATE_LIMIT_ENABLED: Type.Boolean({ default: true }),
+  RATE_LIMIT_ANONYMOUS_PER_MINUTE: perMinute(120),
+  RATE_LIMIT_TENANT_PER_MINUTE: perMinute(6000),
+  RATE_LIMIT_USER_PER_MINUTE: perMinute(1200),
+  RATE_LIMIT_CREDENTIALS_PER_MINUTE: perMinute(10),
+
+  LOAD_MAX_EVENT_LOOP_DELAY_MS: limit(1000),
+  LOAD_MAX_EVENT_LOOP_UTILIZATION: Type.Number({ minimum: 0, maximum: 1, default: 0 }),
+  LOAD_MAX_HEAP_USED_BYTES: limit(0),
+  LOAD_MAX_RSS_BYTES: limit(0),
+  // under-pressure samples the event loop every 10 ms: a shorter interval can hold no sample.
+  LOAD_SAMPLE_INTERVAL_MS: Type.Integer({ minimum: 100, default: 1000 }),
+
+  METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16 }))
 }, { additionalProperties: true })
 
 export type RawConfig = Static<typeof ConfigSchema>
 
-export interface Config extends Omit<RawConfig, 'JWT_SECRET'> {
+/** Fastify's `trustProxy`: off, a number of hops, or the addresses/CIDRs of trusted proxies. */
+export type TrustProxy = false | number | string[]
+
+export interface Config extends Omit<RawConfig, 'JWT_SECRET' | 'TRUST_PROXY' | 'CORS_ORIGINS'> {
   JWT_SECRET: string
+  TRUST_PROXY: TrustProxy
+  /** Origins allowed to call the API from a browser; empty: no cross-origin access. `*` allows any. */
+  CORS_ORIGINS: string[]
 }
 
 export interface LoadedConfig {
@@ -90,5 +123,57 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
     warnings.push('JWT_SECRET is not set: using a random secret for this process, so tokens will not survive a restart')
   }
 
-  return { config: { ...raw, JWT_SECRET: jwtSecret }, warnings }
+  if (raw.DB_STATEMENT_TIMEOUT_MS >= raw.HANDLER_TIMEOUT_MS) {
+    throw new ConfigError('Invalid configuration: DB_STATEMENT_TIMEOUT_MS must be less than HANDLER_TIMEOUT_MS, so a slow query is cancelled before its request times out')
+  }
+
+  const trustProxy = parseTrustProxy(raw.TRUST_PROXY)
+  if (typeof trustProxy === 'number') {
+    warnings.push('TRUST_PROXY is a hop count: X-Forwarded-For is trusted from whoever connects, so only use it when clients cannot reach the service except through the proxies; prefer their addresses or CIDRs')
+  }
+
+  return {
+    config: { ...raw, JWT_SECRET: jwtSecret, TRUST_PROXY: trustProxy, CORS_ORIGINS: parseOrigins(raw.CORS_ORIGINS) },
+    warnings
+  }
+}
+
+/** proxy-addr's names for address ranges, accepted in TRUST_PROXY beside addresses and CIDRs. */
+const proxyRangeNames = new Set(['loopback', 'linklocal', 'uniquelocal'])
+
+/**
+ * TRUST_PROXY: empty or `false` (X-Forwarded-For is ignored), a number of proxy hops in front of
+ * the service, or a comma-separated list of proxy addresses or CIDRs. `true` (trust any sender of
+ * the header) is refused: it would let every client choose its own address.
+ */
+function parseTrustProxy (value: string): TrustProxy {
+  const text = value.trim()
+  if (text === '' || text === 'false' || text === '0') return false
+  if (/^\d+$/.test(text)) return Number(text)
+  const entries = text.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '')
+  for (const entry of entries) {
+    if (!isAddressOrCidr(entry) && !proxyRangeNames.has(entry)) {
+      throw new ConfigError(`Invalid configuration: TRUST_PROXY must be a number of hops or a comma-separated list of proxy addresses or CIDRs (got "${entry}")`)
+    }
+  }
+  return entries
+}
+
+function isAddressOrCidr (entry: string): boolean {
+  const [address = '', prefix, ...rest] = entry.split('/')
+  const version = isIP(address)
+  if (version === 0 || rest.length > 0) return false
+  if (prefix === undefined) return true
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128)
+}
+
+/** CORS_ORIGINS: comma-separated origins (`https://app.example.com`), or `*` for any origin. */
+function parseOrigins (value: string): string[] {
+  const origins = value.split(',').map((origin) => origin.trim()).filter((origin) => origin !== '')
+  for (const origin of origins) {
+    if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin)) {
+      throw new ConfigError(`Invalid configuration: CORS_ORIGINS must list origins like https://app.example.com, without a path (got "${origin}")`)
+    }
+  }
+  return origins
 }

@@ -17,3 +17,9 @@ export async function updateTenant (db: Db, scope: TenantScope, changes: { name?
     .returningAll()
     .executeTakeFirst()
 }
+
+/** The tenant's own request budget per minute, or null when it has none (or does not exist). */
+export async function findTenantRateLimit (db: Db, scope: TenantScope): Promise<number | null> {
+  const row = await db.selectFrom('tenants').select('rate_limit_per_minute').where('id', '=', scope.tenantId).executeTakeFirst()
+  return row?.rate_limit_per_minute ?? null
+}

@@ -5,6 +5,8 @@ export interface TenantsTable {
   id: string
   name: string
   currency: Generated<string>
+  /** The tenant's plan: requests per minute across all its users; null means the configured default. */
+  rate_limit_per_minute: number | null
   created_at: Generated<Timestamp>
   updated_at: Generated<Timestamp>
 }

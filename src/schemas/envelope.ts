@@ -60,10 +60,13 @@ const errorDescriptions = {
 
 export type ErrorStatus = keyof typeof errorDescriptions
 
-/** Response schemas for the error statuses a route can return, all the shared ErrorResponse. */
+/**
+ * Response schemas for the error statuses a route can return, all the shared ErrorResponse. 500 and
+ * 503 (overload, handler timeout, shutting down, a dependency down) can happen on every route.
+ */
 export function errorResponses (...statuses: ErrorStatus[]) {
   const responses: Partial<Record<ErrorStatus, ReturnType<typeof errorRef>>> = {}
-  for (const status of new Set<ErrorStatus>([...statuses, 500])) responses[status] = errorRef(errorDescriptions[status])
+  for (const status of new Set<ErrorStatus>([...statuses, 500, 503])) responses[status] = errorRef(errorDescriptions[status])
   return responses
 }
 

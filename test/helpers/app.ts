@@ -8,9 +8,21 @@ import { createTestDatabase } from '../support/database.js'
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-at-least-32-bytes-long'
 
+/**
+ * Every injected request comes from 127.0.0.1, so a test file's sign-ups would share one anonymous
+ * budget: tests get roomy IP and credential limits unless they set their own. Test processes also
+ * block their event loop (booting apps, compiling TypeScript) on a busy machine, which would trip
+ * load shedding: it is off unless a test turns it on.
+ */
+const testDefaults = {
+  RATE_LIMIT_ANONYMOUS_PER_MINUTE: '100000',
+  RATE_LIMIT_CREDENTIALS_PER_MINUTE: '100000',
+  LOAD_MAX_EVENT_LOOP_DELAY_MS: '0'
+}
+
 /** Configuration for an app under test: quiet, a fixed secret, and the given overrides. */
 export function testConfig (databaseUrl: string, overrides: Record<string, string> = {}): AppConfig {
-  const { config } = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', JWT_SECRET: TEST_JWT_SECRET, ...overrides })
+  const { config } = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', JWT_SECRET: TEST_JWT_SECRET, ...testDefaults, ...overrides })
   return { ...config, DATABASE_URL: databaseUrl }
 }
 

@@ -42,3 +42,40 @@ test('production requires a database URL and a JWT secret', () => {
 test('empty strings count as unset', () => {
   assert.equal(loadConfig({ PORT: '', DATABASE_URL: '' }).config.DATABASE_URL, undefined)
 })
+
+test('TRUST_PROXY: off by default, a hop count, or proxy addresses and CIDRs; `true` is refused', () => {
+  assert.equal(loadConfig({}).config.TRUST_PROXY, false)
+  assert.equal(loadConfig({ TRUST_PROXY: 'false' }).config.TRUST_PROXY, false)
+  const hops = loadConfig({ TRUST_PROXY: '2', JWT_SECRET: 's'.repeat(32) })
+  assert.equal(hops.config.TRUST_PROXY, 2)
+  assert.match(hops.warnings.join('\n'), /TRUST_PROXY is a hop count/)
+  assert.deepEqual(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 192.168.1.7,fd00::/8, loopback' }).config.TRUST_PROXY, ['10.0.0.0/8', '192.168.1.7', 'fd00::/8', 'loopback'])
+  for (const bad of ['true', '10.0.0.0/33', 'proxy.internal', '10.0.0/8']) {
+    assert.throws(() => loadConfig({ TRUST_PROXY: bad }), /Invalid configuration: TRUST_PROXY /, bad)
+  }
+})
+
+test('CORS_ORIGINS: a comma-separated list of origins, or *', () => {
+  assert.deepEqual(loadConfig({}).config.CORS_ORIGINS, [])
+  assert.deepEqual(loadConfig({ CORS_ORIGINS: 'https://app.example.com, http://localhost:5173' }).config.CORS_ORIGINS, ['https://app.example.com', 'http://localhost:5173'])
+  assert.deepEqual(loadConfig({ CORS_ORIGINS: '*' }).config.CORS_ORIGINS, ['*'])
+  assert.throws(() => loadConfig({ CORS_ORIGINS: 'https://app.example.com/path' }), /CORS_ORIGINS/)
+  assert.throws(() => loadConfig({ CORS_ORIGINS: 'app.example.com' }), /CORS_ORIGINS/)
+})
+
+test('rate limits, Redis and load limits have defaults and are validated', () => {
+  const { config } = loadConfig({})
+  assert.equal(config.RATE_LIMIT_ENABLED, true)
+  assert.equal(config.RATE_LIMIT_ANONYMOUS_PER_MINUTE, 120)
+  assert.equal(config.REDIS_URL, undefined)
+  assert.equal(loadConfig({ RATE_LIMIT_ENABLED: 'false' }).config.RATE_LIMIT_ENABLED, false)
+  assert.throws(() => loadConfig({ RATE_LIMIT_TENANT_PER_MINUTE: '0' }), /RATE_LIMIT_TENANT_PER_MINUTE/)
+  assert.throws(() => loadConfig({ REDIS_URL: 'http://cache:6379' }), /REDIS_URL/)
+  assert.throws(() => loadConfig({ LOAD_MAX_EVENT_LOOP_UTILIZATION: '1.5' }), /LOAD_MAX_EVENT_LOOP_UTILIZATION/)
+  assert.throws(() => loadConfig({ METRICS_TOKEN: 'short' }), /METRICS_TOKEN/)
+})
+
+test('the statement timeout must be shorter than the handler timeout', () => {
+  assert.throws(() => loadConfig({ DB_STATEMENT_TIMEOUT_MS: '10000', HANDLER_TIMEOUT_MS: '10000' }), /DB_STATEMENT_TIMEOUT_MS must be less than HANDLER_TIMEOUT_MS/)
+  assert.equal(loadConfig({ DB_STATEMENT_TIMEOUT_MS: '2000', HANDLER_TIMEOUT_MS: '3000' }).config.HANDLER_TIMEOUT_MS, 3000)
+})

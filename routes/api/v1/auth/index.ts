@@ -10,6 +10,7 @@ const auth: FastifyPluginAsyncTypebox = async (app) => {
   const deps: AuthDeps = { db: app.db, signer: app.accessTokens, refreshTtlDays: app.config.REFRESH_TOKEN_TTL_DAYS }
 
   app.post('/register', {
+    config: { credentialField: 'email' },
     schema: {
       operationId: 'register',
       summary: 'Create an account with its own tenant, and sign in as its owner',
@@ -23,6 +24,7 @@ const auth: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.post('/login', {
+    config: { credentialField: 'email' },
     schema: {
       operationId: 'login',
       summary: 'Sign in with email and password (optionally into a given tenant)',
@@ -33,6 +35,7 @@ const auth: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => ({ data: await login(deps, request.body), error: null }))
 
   app.post('/refresh', {
+    config: { credentialField: 'refresh_token' },
     schema: {
       operationId: 'refreshSession',
       summary: 'Rotate a refresh token for a new token pair, optionally switching tenant',

@@ -1,0 +1,88 @@
+import fp from 'fastify-plugin'
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
+
+export interface Metrics {
+  /** This app's registry: never prom-client's global one, so two apps can run in one process. */
+  readonly registry: Registry
+  readonly cache: {
+    hit: (cache: string) => void
+    miss: (cache: string) => void
+  }
+  readonly rateLimit: {
+    /** A request answered 429 by the budget named `scope` (anonymous, tenant, user, credentials). */
+    rejected: (scope: string) => void
+    /** A limit check that could not reach its store and let the request through. */
+    storeFailure: () => void
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    metrics: Metrics
+  }
+}
+
+/** The route label of requests that matched no route: never the raw URL, which is unbounded. */
+export const UNMATCHED_ROUTE = '__unmatched__'
+
+const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
+
+/**
+ * Prometheus metrics: HTTP duration by method, route pattern and status; requests in flight; the
+ * pg pool; rate limiting; cache hits and misses; and prom-client's process and event-loop metrics.
+ * Per request it costs one gauge increment and decrement and one histogram observation; the pool
+ * is read only when scraped.
+ */
+export default fp(async (app) => {
+  const registry = new Registry()
+  const registers = [registry]
+  collectDefaultMetrics({ register: registry })
+
+  const duration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'Time from receiving a request to sending the response, by route pattern',
+    labelNames: ['method', 'route', 'status_code'] as const,
+    buckets: DURATION_BUCKETS,
+    registers
+  })
+  const inFlight = new Gauge({ name: 'http_requests_in_flight', help: 'Requests received and not yet answered', registers })
+
+  // Read from the pool when scraped, never per request.
+  const pool = app.pgPool
+  const poolGauge = (name: string, help: string, read: () => number) => new Gauge({ name, help, registers, collect () { this.set(read()) } })
+  poolGauge('db_pool_connections', 'Open connections in the pg pool', () => pool.totalCount)
+  poolGauge('db_pool_idle_connections', 'Open pg connections not checked out', () => pool.idleCount)
+  poolGauge('db_pool_waiting_clients', 'Queries waiting for a pg connection', () => pool.waitingCount)
+
+  const rejections = new Counter({ name: 'rate_limit_rejections_total', help: 'Requests answered 429, by budget', labelNames: ['scope'] as const, registers })
+  const storeFailures = new Counter({ name: 'rate_limit_store_failures_total', help: 'Rate-limit checks that could not reach the store and let the request through (fail open)', registers })
+  const cacheHits = new Counter({ name: 'cache_hits_total', help: 'Cache lookups answered from the cache, by cache', labelNames: ['cache'] as const, registers })
+  const cacheMisses = new Counter({ name: 'cache_misses_total', help: 'Cache lookups that fell through to the source, by cache', labelNames: ['cache'] as const, registers })
+
+  app.decorate('metrics', {
+    registry,
+    cache: {
+      hit: (cache: string) => { cacheHits.inc({ cache }) },
+      miss: (cache: string) => { cacheMisses.inc({ cache }) }
+    },
+    rateLimit: {
+      rejected: (scope: string) => { rejections.inc({ scope }) },
+      storeFailure: () => { storeFailures.inc() }
+    }
+  } satisfies Metrics)
+
+  app.addHook('onRequest', (_request, _reply, done) => {
+    inFlight.inc()
+    done()
+  })
+  app.addHook('onResponse', (request, reply, done) => {
+    inFlight.dec()
+    duration.observe({ method: request.method, route: request.routeOptions.url ?? UNMATCHED_ROUTE, status_code: reply.statusCode }, reply.elapsedTime / 1000)
+    done()
+  })
+  // A client that disconnects before the answer gets no onResponse.
+  app.addHook('onRequestAbort', (_request, done) => {
+    inFlight.dec()
+    done()
+  })
+}, { name: 'metrics', dependencies: ['database'] })

@@ -1,0 +1,28 @@
+import { createHash, timingSafeEqual } from 'node:crypto'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { AppError } from '../src/errors.js'
+
+const BEARER = /^Bearer +(\S+)\s*$/i
+const digest = (text: string): Buffer => createHash('sha256').update(text).digest()
+
+/** Prometheus scrape endpoint; with METRICS_TOKEN set it needs `Authorization: Bearer <token>`. */
+const metrics: FastifyPluginAsyncTypebox = async (app) => {
+  const token = app.config.METRICS_TOKEN
+  const expected = token === undefined ? undefined : digest(token)
+
+  app.get('/metrics', {
+    config: { operational: true },
+    schema: { hide: true }
+  }, async (request, reply) => {
+    if (expected !== undefined) {
+      const given = BEARER.exec(request.headers.authorization ?? '')?.[1]
+      if (given === undefined || !timingSafeEqual(digest(given), expected)) {
+        throw AppError.of('UNAUTHORIZED', 'Send the metrics token as "Authorization: Bearer <token>".')
+      }
+    }
+    const { registry } = app.metrics
+    return await reply.type(registry.contentType).send(await registry.metrics())
+  })
+}
+
+export default metrics

@@ -1,0 +1,37 @@
+import { randomBytes, randomUUID } from 'node:crypto'
+import type { FastifyInstance } from 'fastify'
+import { uuidv7 } from '../../db/ids.js'
+
+/** REDIS_URL of the test run (CI sets it); tests that need Redis are skipped without it. */
+export const redisUrl = process.env.REDIS_URL === '' ? undefined : process.env.REDIS_URL
+
+/**
+ * The Redis store when the run has one (with a key prefix of its own, so parallel runs and apps
+ * never share budgets), else nothing: the in-memory store.
+ */
+export function storeEnv (prefix = uniquePrefix()): Record<string, string> {
+  return redisUrl === undefined ? {} : { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix }
+}
+
+export function uniquePrefix (): string {
+  return `test-${randomBytes(6).toString('hex')}:`
+}
+
+let lastClient = 0
+/** A client address (in 100.64.0.0/10) that no other test in this process uses. */
+export function uniqueIp (): string {
+  lastClient++
+  return `100.${64 + ((lastClient >> 16) & 63)}.${(lastClient >> 8) & 255}.${lastClient & 255}`
+}
+
+/** A tenant row, optionally with its own plan, straight in the database (no sign-up needed). */
+export async function insertTenant (app: FastifyInstance, ratePerMinute: number | null = null): Promise<string> {
+  const id = uuidv7()
+  await app.db.insertInto('tenants').values({ id, name: 'Rate Tenant', rate_limit_per_minute: ratePerMinute }).execute()
+  return id
+}
+
+/** An access token for a (fictitious) user of the tenant: rate limits only look at the token. */
+export function tokenFor (app: FastifyInstance, tenantId: string, userId = randomUUID()): { authorization: string } {
+  return { authorization: `Bearer ${app.accessTokens.sign({ sub: userId, tenant_id: tenantId, role: 'owner', sid: randomUUID() })}` }
+}

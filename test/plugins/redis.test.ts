@@ -1,0 +1,135 @@
+import { after, before, describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import type { FastifyInstance } from 'fastify'
+import { buildApp } from '../../src/app.js'
+import { migratedDatabase, testConfig, type TestDatabase } from '../helpers/app.js'
+import { insertTenant, redisUrl, tokenFor, uniquePrefix } from '../helpers/rate-limit.js'
+import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js'
+
+interface LogLine { level: number, msg: string }
+
+/**
+ * Redis is reached through a TCP proxy the test cuts (Redis stopped) or stalls (Redis hanging) and
+ * restores, so the machine's Redis keeps running for everyone else.
+ */
+describe('rate limiting while Redis is down or slow', { skip: redisUrl === undefined && 'REDIS_URL is not set' }, () => {
+  let database: TestDatabase
+  let proxy: TcpProxy
+  const apps: FastifyInstance[] = []
+
+  before(async () => {
+    database = await migratedDatabase()
+    const target = new URL(redisUrl!)
+    proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 6379) })
+  })
+  after(async () => {
+    for (const app of apps) await app.close()
+    await proxy.close()
+    await database.drop()
+  })
+
+  async function build (): Promise<{ app: FastifyInstance, logged: (message: string) => number }> {
+    const proxied = new URL(redisUrl!)
+    proxied.host = `127.0.0.1:${proxy.port}`
+    const config = testConfig(database.url, {
+      REDIS_URL: proxied.toString(),
+      REDIS_KEY_PREFIX: uniquePrefix(),
+      REDIS_COMMAND_TIMEOUT_MS: '50',
+      RATE_LIMIT_USER_PER_MINUTE: '1000',
+      RATE_LIMIT_TENANT_PER_MINUTE: '1000'
+    })
+    const logs: LogLine[] = []
+    const stream = { write: (line: string) => { logs.push(JSON.parse(line) as LogLine) } }
+    const app = await buildApp(config, { logger: { level: 'info', stream } })
+    apps.push(app)
+    // An authenticated route without a query: its time is the framework's plus the limiter's.
+    app.get('/probe/limited', { onRequest: app.authenticate }, async () => ({ data: null, error: null }))
+    await app.ready()
+    return { app, logged: (message) => logs.filter((line) => line.msg === message).length }
+  }
+
+  const failures = async (app: FastifyInstance) => {
+    const text = (await app.inject('/metrics')).body
+    return Number(/^rate_limit_store_failures_total (\d+)/m.exec(text)?.[1])
+  }
+
+  async function timed (app: FastifyInstance, url: string, headers: { authorization: string }) {
+    const started = performance.now()
+    const response = await app.inject({ url, headers })
+    return { response, ms: performance.now() - started }
+  }
+
+  async function eventually (check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
+    const started = Date.now()
+    while (!(await check())) {
+      if (Date.now() - started > timeoutMs) assert.fail(`not within ${timeoutMs} ms`)
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+  }
+
+  test('Redis stopped: requests go through unlimited at once, counted and logged once; then it recovers', async () => {
+    const { app, logged } = await build()
+    const tenantId = await insertTenant(app)
+    const url = `/api/v1/tenants/${tenantId}`
+    const token = tokenFor(app, tenantId)
+
+    const baseline: number[] = []
+    for (let i = 0; i < 5; i++) {
+      const { response, ms } = await timed(app, url, token)
+      assert.equal(response.statusCode, 200)
+      assert.equal(response.headers['x-ratelimit-remaining'], String(999 - i))
+      baseline.push(ms)
+    }
+    const slowestBaseline = Math.max(...baseline)
+
+    proxy.setMode('refuse')
+    for (let i = 0; i < 10; i++) {
+      const { response, ms } = await timed(app, url, token)
+      assert.equal(response.statusCode, 200, response.body)
+      assert.equal(response.headers['x-ratelimit-limit'], undefined, 'no budget to report while the store is down')
+      assert.ok(ms < slowestBaseline + 100, `took ${ms} ms with Redis down (baseline ${slowestBaseline} ms)`)
+    }
+    assert.ok(await failures(app) >= 10)
+    assert.equal(logged('rate limiting fails open: its store is unavailable'), 1)
+
+    proxy.setMode('forward')
+    await eventually(async () => (await app.inject({ url, headers: token })).headers['x-ratelimit-limit'] === '1000')
+    assert.equal(logged('rate limiting store recovered'), 1)
+    assert.equal(logged('redis connection restored'), 1)
+  })
+
+  test('Redis hanging: one request waits the command timeout (50 ms), the next ones do not wait', async () => {
+    const { app } = await build()
+    const token = tokenFor(app, await insertTenant(app))
+    const request = async () => await timed(app, '/probe/limited', token)
+    assert.equal((await request()).response.headers['x-ratelimit-limit'], '1000')
+
+    proxy.setMode('stall')
+    const first = await request()
+    assert.equal(first.response.statusCode, 200)
+    assert.ok(first.ms >= 45 && first.ms < 150, `took ${first.ms} ms`)
+    for (let i = 0; i < 5; i++) {
+      const next = await request()
+      assert.equal(next.response.statusCode, 200)
+      assert.ok(next.ms < 40, `took ${next.ms} ms while the store is skipped`)
+    }
+
+    proxy.setMode('forward')
+    await eventually(async () => (await request()).response.headers['x-ratelimit-limit'] === '1000')
+  })
+
+  test('Redis hanging at start-up: the app starts anyway, and uses Redis once it answers', async () => {
+    // The client's ready check times out after REDIS_COMMAND_TIMEOUT_MS; were it to wait for
+    // Redis, this build would never finish.
+    proxy.setMode('stall')
+    const { app } = await build()
+    const tenantId = await insertTenant(app)
+    const token = tokenFor(app, tenantId)
+    const response = await app.inject({ url: `/api/v1/tenants/${tenantId}`, headers: token })
+    assert.equal(response.statusCode, 200)
+    assert.equal(response.headers['x-ratelimit-limit'], undefined)
+
+    proxy.setMode('forward')
+    await eventually(async () => (await app.inject({ url: `/api/v1/tenants/${tenantId}`, headers: token })).headers['x-ratelimit-limit'] === '1000')
+  })
+})

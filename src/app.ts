@@ -18,6 +18,7 @@ import openapi from '../plugins/openapi.js'
 import rateLimit from '../plugins/rate-limit.js'
 import redis from '../plugins/redis.js'
 import requestId from '../plugins/request-id.js'
+import responseCache from '../plugins/response-cache.js'
 import securityHeaders from '../plugins/security-headers.js'
 import shutdown from '../plugins/shutdown.js'
 import tenancy from '../plugins/tenancy.js'
@@ -96,6 +97,7 @@ export async function buildApp (config: AppConfig, options: BuildOptions = {}): 
   await app.register(cursors)
   // After auth: the tenant and user budgets need `request.auth`.
   await app.register(rateLimit)
+  await app.register(responseCache)
   await app.register(openapi)
 
   await app.register(autoload, {

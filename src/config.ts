@@ -60,7 +60,10 @@ export const ConfigSchema = Type.Object({
   // under-pressure samples the event loop every 10 ms: a shorter interval can hold no sample.
   LOAD_SAMPLE_INTERVAL_MS: Type.Integer({ minimum: 100, default: 1000 }),
 
-  METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16 }))
+  METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
+
+  CACHE_TTL_SECONDS: Type.Integer({ minimum: 0, maximum: 86400, default: 30 }),
+  CACHE_MAX_BYTES: Type.Integer({ minimum: 1024, default: 67108864 })
 }, { additionalProperties: true })
 
 export type RawConfig = Static<typeof ConfigSchema>

@@ -45,7 +45,9 @@ const orders: FastifyPluginAsyncTypebox = async (app) => {
     return { data: order, error: null }
   })
 
+  // Voids give stock back, which cached product responses show.
   app.post('/:order_id/void', {
+    onSend: app.responseCache.invalidateOnSuccess,
     schema: {
       operationId: 'voidOrder',
       summary: 'Void an order and give its stock back (its creator while open; admins and owners also when paid)',

@@ -10,7 +10,10 @@ const security = [{ bearerAuth: [] }]
 const ProductParams = resourceParams('product_id')
 
 const products: FastifyPluginAsyncTypebox = async (app) => {
+  const { read, invalidateOnSuccess } = app.responseCache
+
   app.get('', {
+    ...read,
     schema: {
       operationId: 'listProducts',
       summary: 'Products of the tenant, filtered, sorted and paginated',
@@ -26,6 +29,7 @@ const products: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.post('', {
+    onSend: invalidateOnSuccess,
     schema: {
       operationId: 'createProduct',
       summary: 'Create a product (members and above)',
@@ -44,6 +48,7 @@ const products: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.get('/:product_id', {
+    ...read,
     schema: {
       operationId: 'getProduct',
       summary: 'One product, with a strong ETag',
@@ -60,6 +65,7 @@ const products: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.patch('/:product_id', {
+    onSend: invalidateOnSuccess,
     schema: {
       operationId: 'updateProduct',
       summary: 'Change some fields of a product (its creator, or an admin)',
@@ -77,6 +83,7 @@ const products: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.delete('/:product_id', {
+    onSend: invalidateOnSuccess,
     schema: {
       operationId: 'deleteProduct',
       summary: 'Delete a product (its creator, or an admin)',

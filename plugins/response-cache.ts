@@ -1,0 +1,98 @@
+import fp from 'fastify-plugin'
+import type { FastifyReply, FastifyRequest, onSendHookHandler, preHandlerHookHandler } from 'fastify'
+import { MemoryResponseStore } from '../src/cache/memory-store.js'
+import { RedisResponseStore } from '../src/cache/redis-store.js'
+import type { ResponseCacheStore } from '../src/cache/store.js'
+import { ifNoneMatchHolds } from '../src/http/conditional.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    responseCache: {
+      /** Route hooks for a cached GET (after authentication and the tenant guard). */
+      readonly read: { preHandler: preHandlerHookHandler, onSend: onSendHookHandler }
+      /** Route hook for a write: a successful response first invalidates the tenant's cache. */
+      readonly invalidateOnSuccess: onSendHookHandler
+    }
+  }
+  interface FastifyRequest {
+    /** The cache generation seen before the database was read; set on a miss that may be stored. */
+    cacheGeneration: string | null
+  }
+}
+
+const CACHE_NAME = 'responses'
+
+/**
+ * Caches serialized 200 responses of product reads per tenant: in Redis when REDIS_URL is set
+ * (shared by every instance), else in an in-process LRU bounded by bytes. `X-Cache: HIT|MISS`
+ * says which. Any write that can change a product (product writes, orders and voids through stock)
+ * invalidates the tenant first. If the store fails, requests go to the database; if an
+ * invalidation fails, this instance bypasses the cache for one TTL, so nothing stale is served.
+ */
+export default fp(async (app) => {
+  const { config } = app
+  const ttlMs = config.CACHE_TTL_SECONDS * 1000
+  const enabled = ttlMs > 0
+  const store: ResponseCacheStore = app.redis !== null
+    ? new RedisResponseStore(app.redis, { ttlMs, prefix: `${config.REDIS_KEY_PREFIX}rc:` })
+    : new MemoryResponseStore({ ttlMs: Math.max(ttlMs, 1), maxBytes: config.CACHE_MAX_BYTES })
+  let bypassUntil = 0
+
+  app.decorateRequest('cacheGeneration', null)
+  app.addHook('onClose', async () => { await store.close() })
+
+  const usable = (): boolean => enabled && Date.now() >= bypassUntil
+
+  function sendHit (request: FastifyRequest, reply: FastifyReply, body: string, etag: string | undefined): FastifyReply {
+    reply.header('x-cache', 'HIT')
+    if (etag !== undefined) {
+      reply.header('etag', etag)
+      if (ifNoneMatchHolds(request, etag)) return reply.code(304).send()
+    }
+    return reply.type('application/json; charset=utf-8').send(body)
+  }
+
+  const preHandler: preHandlerHookHandler = async (request, reply) => {
+    if (!usable()) {
+      reply.header('x-cache', 'MISS')
+      return
+    }
+    try {
+      const { generation, hit } = await store.lookup(request.auth.tenantId, request.url)
+      if (hit !== undefined) {
+        app.metrics.cache.hit(CACHE_NAME)
+        return sendHit(request, reply, hit.body, hit.etag)
+      }
+      request.cacheGeneration = generation
+    } catch (error) {
+      request.log.warn({ err: error }, 'response cache lookup failed; reading the database')
+    }
+    app.metrics.cache.miss(CACHE_NAME)
+    reply.header('x-cache', 'MISS')
+  }
+
+  const onSend: onSendHookHandler = async (request, reply, payload) => {
+    const generation = request.cacheGeneration
+    if (generation !== null && reply.statusCode === 200 && typeof payload === 'string') {
+      const etag = reply.getHeader('etag')
+      store.store(request.auth.tenantId, generation, request.url, { body: payload, etag: typeof etag === 'string' ? etag : undefined })
+        .catch((error: unknown) => { request.log.warn({ err: error }, 'response cache store failed') })
+    }
+    return payload
+  }
+
+  const invalidateOnSuccess: onSendHookHandler = async (request, reply, payload) => {
+    if (enabled && reply.statusCode < 400) {
+      try {
+        await store.invalidate(request.auth.tenantId)
+      } catch (error) {
+        bypassUntil = Date.now() + ttlMs
+        request.log.warn({ err: error }, 'response cache invalidation failed; bypassing the cache for one TTL')
+      }
+    }
+    return payload
+  }
+
+  app.decorate('responseCache', { read: { preHandler, onSend }, invalidateOnSuccess })
+}, { name: 'response-cache', dependencies: ['redis', 'metrics', 'auth'] })
+

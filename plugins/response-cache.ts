@@ -95,4 +95,3 @@ export default fp(async (app) => {
 
   app.decorate('responseCache', { read: { preHandler, onSend }, invalidateOnSuccess })
 }, { name: 'response-cache', dependencies: ['redis', 'metrics', 'auth'] })
-

@@ -53,6 +53,7 @@ async function main (options: BenchOptions): Promise<void> {
   checkAborted()
 
   const serverEnv = {
+    ...benchDefaults(),
     NODE_ENV: 'production',
     LOG_LEVEL: options.logLevel,
     DATABASE_URL: database.url,
@@ -220,4 +221,21 @@ try {
   }
 } finally {
   await cleanUp()
+}
+
+/**
+ * The limiter still runs on every request but never rejects (one user and one tenant send all
+ * the load), and the response cache is off so product reads measure the database path, like the
+ * baseline. Any of these set in the environment wins: `RATE_LIMIT_ENABLED=false npm run bench`
+ * measures the app without the limiter, `CACHE_TTL_SECONDS=30` with the cache.
+ */
+function benchDefaults (): Record<string, string> {
+  const defaults: Record<string, string> = {
+    RATE_LIMIT_ANONYMOUS_PER_MINUTE: '1000000000',
+    RATE_LIMIT_USER_PER_MINUTE: '1000000000',
+    RATE_LIMIT_TENANT_PER_MINUTE: '1000000000',
+    RATE_LIMIT_CREDENTIALS_PER_MINUTE: '1000000000',
+    CACHE_TTL_SECONDS: '0'
+  }
+  return Object.fromEntries(Object.entries(defaults).filter(([name]) => process.env[name] === undefined || process.env[name] === ''))
 }

@@ -17,7 +17,8 @@ interface QuerySchema { required?: string[], properties?: Record<string, { defau
  * `page` and `page_size`. In the document, a query parameter with a default is optional.
  */
 export const optionalDefaults: SwaggerTransform = ({ schema, url }) => {
-  const query = schema.querystring as QuerySchema | undefined
+  // Routes without a schema (test probes, static files) pass through untouched.
+  const query = schema?.querystring as QuerySchema | undefined
   if (query?.required === undefined || query.properties === undefined) return { schema, url }
   const properties = query.properties
   const required = query.required.filter((name) => properties[name]?.default === undefined)

@@ -5,6 +5,13 @@ import { fileURLToPath } from 'node:url'
 
 export const projectRoot = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 
+/**
+ * A server process compiles its TypeScript on start, which blocks its event loop for a while on a
+ * busy machine: load shedding would answer 503 to the first requests of a test. It is off here;
+ * test/plugins/load-shedding.test.ts covers it.
+ */
+const processTestDefaults = { LOAD_MAX_EVENT_LOOP_DELAY_MS: '0' }
+
 export interface ServerProcess {
   child: ChildProcess
   port: number
@@ -28,7 +35,7 @@ export async function startServerProcess (entry: string, env: Record<string, str
   const port = await freePort()
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: projectRoot,
-    env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', FASTIFY_AUTOLOAD_TYPESCRIPT: '1', HOST: '127.0.0.1', PORT: String(port), JWT_SECRET: 'process-test-secret-at-least-32-bytes', ...env },
+    env: { ...process.env, ...processTestDefaults, NODE_ENV: 'test', LOG_LEVEL: 'info', FASTIFY_AUTOLOAD_TYPESCRIPT: '1', HOST: '127.0.0.1', PORT: String(port), JWT_SECRET: 'process-test-secret-at-least-32-bytes', ...env },
     stdio: ['ignore', 'pipe', 'pipe']
   })
   let output = ''
@@ -51,7 +58,7 @@ export async function startServerProcess (entry: string, env: Record<string, str
 export async function runToExit (entry: string, env: Record<string, string>, timeoutMs = 30000): Promise<{ code: number | null, output: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: projectRoot,
-    env: { ...process.env, NODE_ENV: 'test', FASTIFY_AUTOLOAD_TYPESCRIPT: '1', HOST: '127.0.0.1', JWT_SECRET: 'process-test-secret-at-least-32-bytes', ...env },
+    env: { ...process.env, ...processTestDefaults, NODE_ENV: 'test', FASTIFY_AUTOLOAD_TYPESCRIPT: '1', HOST: '127.0.0.1', JWT_SECRET: 'process-test-secret-at-least-32-bytes', ...env },
     stdio: ['ignore', 'pipe', 'pipe']
   })
   let output = ''

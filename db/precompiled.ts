@@ -1,5 +1,5 @@
-import type { CompiledQuery, Compilable, Kysely } from 'kysely'
-import type { Database } from './schema/index.js'
+import type { CompiledQuery, Compilable } from 'kysely'
+import type { Db } from './schema/index.js'
 
 type Params = Record<string, string | number | boolean | null>
 
@@ -12,10 +12,10 @@ type Params = Record<string, string | number | boolean | null>
  *
  * The memo holds SQL text only (the same for every app in the process), never a connection.
  */
-export function precompiled<P extends Params, Row> (build: (db: Kysely<Database>, params: P) => Compilable<Row>) {
+export function precompiled<P extends Params, Row> (build: (db: Db, params: P) => Compilable<Row>) {
   let template: { compiled: CompiledQuery<Row>, order: Array<keyof P> } | undefined
 
-  function compileTemplate (db: Kysely<Database>, keys: Array<keyof P>): { compiled: CompiledQuery<Row>, order: Array<keyof P> } {
+  function compileTemplate (db: Db, keys: Array<keyof P>): { compiled: CompiledQuery<Row>, order: Array<keyof P> } {
     const markers = Object.fromEntries(keys.map((key) => [key, `\u0000${String(key)}`])) as P
     const compiled = build(db, markers).compile()
     const order = compiled.parameters.map((value) => {
@@ -26,7 +26,7 @@ export function precompiled<P extends Params, Row> (build: (db: Kysely<Database>
     return { compiled, order }
   }
 
-  return async function run (db: Kysely<Database>, params: P): Promise<Row[]> {
+  return async function run (db: Db, params: P): Promise<Row[]> {
     template ??= compileTemplate(db, Object.keys(params) as Array<keyof P>)
     const { compiled, order } = template
     const parameters = order.map((key) => params[key])

@@ -1,6 +1,6 @@
 import type { Role } from '../schema/index.js'
 import type { TenantScope } from '../tenant-scope.js'
-import type { Db } from './users.js'
+import type { Db } from '../schema/index.js'
 
 export interface MemberRow {
   user_id: string

@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import type { NewOrder, NewOrderItem, OrderStatus } from '../schema/index.js'
 import type { TenantScope } from '../tenant-scope.js'
-import type { Db } from './users.js'
+import type { Db } from '../schema/index.js'
 
 export const orderColumns = [
   'id', 'location_id', 'status', 'currency', 'subtotal_cents', 'total_cents', 'item_count', 'note', 'customer_ref',

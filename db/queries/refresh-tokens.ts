@@ -1,5 +1,5 @@
 import type { NewRefreshToken, RefreshTokenRow } from '../schema/index.js'
-import type { Db } from './users.js'
+import type { Db } from '../schema/index.js'
 
 export async function insertRefreshToken (db: Db, token: NewRefreshToken): Promise<void> {
   await db.insertInto('refresh_tokens').values(token).execute()

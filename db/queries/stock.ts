@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import type { TenantScope } from '../tenant-scope.js'
-import type { Db } from './users.js'
+import type { Db } from '../schema/index.js'
 
 export interface SaleProduct {
   id: string

@@ -1,7 +1,4 @@
-import type { Kysely } from 'kysely'
-import type { Database, NewUser, UserRow } from '../schema/index.js'
-
-export type Db = Kysely<Database>
+import type { Db, NewUser, UserRow } from '../schema/index.js'
 
 /** The columns of a user that may leave the database layer (never the password hash). */
 export const publicUserColumns = ['users.id', 'users.email', 'users.name', 'users.created_at', 'users.updated_at'] as const

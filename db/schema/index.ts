@@ -1,3 +1,4 @@
+import type { Kysely } from 'kysely'
 import type { IdempotencyKeysTable } from './idempotency-keys.js'
 import type { LocationsTable } from './locations.js'
 import type { MembershipsTable } from './memberships.js'
@@ -22,6 +23,9 @@ export interface Database {
   order_items: OrderItemsTable
   idempotency_keys: IdempotencyKeysTable
 }
+
+/** The handle every query function takes: the app's Kysely instance or a transaction on it. */
+export type Db = Kysely<Database>
 
 export type { Timestamp } from './columns.js'
 export * from './idempotency-keys.js'

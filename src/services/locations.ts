@@ -1,5 +1,5 @@
 import { countLocations, deleteLocation as deleteLocationRow, findLocation, findLocationWriteTarget, insertLocation, listLocations as listLocationRows, updateLocation as updateLocationRow } from '../../db/queries/locations.js'
-import type { Db } from '../../db/queries/users.js'
+import type { Db } from '../../db/schema/index.js'
 import { uuidv7 } from '../../db/ids.js'
 import { conflict, notFound } from '../errors.js'
 import type { CreateLocationBody, Location, LocationListQuery, UpdateLocationBody } from '../schemas/locations.js'

@@ -1,6 +1,6 @@
 import { findOrder, findOrderItems, findOrderLocation, insertOrder, insertOrderItems, listOrders as listOrderRows, lockOrder, markOrderPaid, markOrderVoided, type OrderFilters } from '../../db/queries/orders.js'
 import { adjustStock, lockProducts, type SaleProduct, type StockChange } from '../../db/queries/stock.js'
-import type { Db } from '../../db/queries/users.js'
+import type { Db } from '../../db/schema/index.js'
 import { uuidv7 } from '../../db/ids.js'
 import type { TenantScope } from '../../db/tenant-scope.js'
 import { AppError, conflict, invalidInput, notFound, type FieldError } from '../errors.js'

@@ -1,6 +1,6 @@
 import { countProducts, deleteProduct as deleteProductRow, findProduct, findProductWriteTarget, insertProduct, listProducts as listProductRows, updateProduct as updateProductRow } from '../../db/queries/products.js'
 import { findTenant } from '../../db/queries/tenants.js'
-import type { Db } from '../../db/queries/users.js'
+import type { Db } from '../../db/schema/index.js'
 import { uuidv7 } from '../../db/ids.js'
 import { conflict, notFound } from '../errors.js'
 import type { CreateProductBody, Product, ProductListQuery, UpdateProductBody } from '../schemas/products.js'

@@ -2,7 +2,7 @@
  * npm run db:migrate | db:rollback | db:status — against DATABASE_URL, or the embedded database
  * when it is unset (started for the command and stopped after).
  */
-import { loadConfig } from '../src/config.js'
+import { loadConfig } from '#src/config.js'
 import { createDatabase } from './database.js'
 import { startEmbeddedPostgres } from './embedded.js'
 import { createMigrator, unwrapMigrationResult } from './migrator.js'

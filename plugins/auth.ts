@@ -1,10 +1,10 @@
 import fp from 'fastify-plugin'
 import jwt from '@fastify/jwt'
 import type { FastifyRequest } from 'fastify'
-import { roles, type Role } from '../db/schema/index.js'
-import { AppError } from '../src/errors.js'
-import type { AuthContext } from '../src/services/auth-context.js'
-import type { AccessClaims, AccessTokenSigner } from '../src/services/tokens.js'
+import { roles, type Role } from '#db/schema/index.js'
+import { AppError } from '#src/errors.js'
+import type { AuthContext } from '#src/services/auth-context.js'
+import type { AccessClaims, AccessTokenSigner } from '#src/services/tokens.js'
 
 declare module 'fastify' {
   interface FastifyInstance {

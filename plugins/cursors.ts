@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin'
-import { createCursorCodec, type CursorCodec } from '../src/services/cursor.js'
+import { createCursorCodec, type CursorCodec } from '#src/services/cursor.js'
 
 declare module 'fastify' {
   interface FastifyInstance {

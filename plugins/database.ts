@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin'
 import type { Kysely } from 'kysely'
 import type pg from 'pg'
-import { createDatabase, type Database } from '../db/database.js'
+import { createDatabase, type Database } from '#db/database.js'
 
 declare module 'fastify' {
   interface FastifyInstance {

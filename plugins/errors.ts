@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin'
 import type { FastifyError, FastifyReply, FastifyRequest, FastifySchemaValidationError } from 'fastify'
-import { AppError, type CatalogueCode, type FieldError } from '../src/errors.js'
+import { AppError, type CatalogueCode, type FieldError } from '#src/errors.js'
 
 /** Fastify's own error codes that mean something specific to a client. */
 const fastifyCodes: Record<string, CatalogueCode> = {

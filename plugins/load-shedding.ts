@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin'
 import underPressure from '@fastify/under-pressure'
-import { AppError } from '../src/errors.js'
+import { AppError } from '#src/errors.js'
 
 /**
  * Load shedding (@fastify/under-pressure): while the event-loop delay, event-loop utilization, heap

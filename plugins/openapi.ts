@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin'
 import swagger, { type SwaggerTransform } from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
-import { sharedSchemas } from '../src/schemas/index.js'
+import { sharedSchemas } from '#src/schemas/index.js'
 
 export const apiInfo = {
   title: 'Retail Ops API',

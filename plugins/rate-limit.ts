@@ -4,9 +4,9 @@ import rateLimit, { normalizeIP } from '@fastify/rate-limit'
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import type { Redis } from 'ioredis'
 import { LRUCache } from 'lru-cache'
-import { findTenantRateLimit } from '../db/queries/tenants.js'
-import { tenantScope } from '../db/tenant-scope.js'
-import { AppError } from '../src/errors.js'
+import { findTenantRateLimit } from '#db/queries/tenants.js'
+import { tenantScope } from '#db/tenant-scope.js'
+import { AppError } from '#src/errors.js'
 import type { Metrics } from './metrics.js'
 
 declare module 'fastify' {

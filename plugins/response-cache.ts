@@ -1,9 +1,9 @@
 import fp from 'fastify-plugin'
 import type { FastifyReply, FastifyRequest, onSendHookHandler, preHandlerHookHandler } from 'fastify'
-import { MemoryResponseStore } from '../src/cache/memory-store.js'
-import { RedisResponseStore } from '../src/cache/redis-store.js'
-import type { ResponseCacheStore } from '../src/cache/store.js'
-import { ifNoneMatchHolds } from '../src/http/conditional.js'
+import { MemoryResponseStore } from '#src/cache/memory-store.js'
+import { RedisResponseStore } from '#src/cache/redis-store.js'
+import type { ResponseCacheStore } from '#src/cache/store.js'
+import { ifNoneMatchHolds } from '#src/http/conditional.js'
 
 declare module 'fastify' {
   interface FastifyInstance {

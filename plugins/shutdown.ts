@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin'
-import { AppError } from '../src/errors.js'
+import { AppError } from '#src/errors.js'
 import { sendError } from './errors.js'
 
 declare module 'fastify' {

@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin'
 import type { FastifyRequest } from 'fastify'
-import { AppError } from '../src/errors.js'
+import { AppError } from '#src/errors.js'
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { sql } from 'kysely'
-import { AppError } from '../src/errors.js'
-import { errorResponses, HealthResponse, ref } from '../src/schemas/index.js'
+import { AppError } from '#src/errors.js'
+import { errorResponses, HealthResponse, ref } from '#src/schemas/index.js'
 
 const health: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/health', {

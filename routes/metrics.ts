@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { AppError } from '../src/errors.js'
+import { AppError } from '#src/errors.js'
 
 const BEARER = /^Bearer +(\S+)\s*$/i
 const digest = (text: string): Buffer => createHash('sha256').update(text).digest()

@@ -9,12 +9,12 @@ import os from 'node:os'
 import path from 'node:path'
 import { sql } from 'kysely'
 import pg from 'pg'
-import { createDatabase } from '../db/database.js'
-import { startEmbeddedPostgres } from '../db/embedded.js'
-import { migrateToLatest } from '../db/migrator.js'
-import { countProducts, productCountQuery, productPageQuery, type ProductFilters, type ProductSort } from '../db/queries/products.js'
-import { tenantScope } from '../db/tenant-scope.js'
-import { loadConfig } from '../src/config.js'
+import { createDatabase } from '#db/database.js'
+import { startEmbeddedPostgres } from '#db/embedded.js'
+import { migrateToLatest } from '#db/migrator.js'
+import { countProducts, productCountQuery, productPageQuery, type ProductFilters, type ProductSort } from '#db/queries/products.js'
+import { tenantScope } from '#db/tenant-scope.js'
+import { loadConfig } from '#src/config.js'
 
 const { config } = loadConfig()
 const temp = config.DATABASE_URL === undefined ? await mkdtemp(path.join(os.tmpdir(), 'explain-')) : undefined

@@ -1,7 +1,7 @@
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { buildApp } from '../src/app.js'
-import { loadConfig } from '../src/config.js'
+import { buildApp } from '#src/app.js'
+import { loadConfig } from '#src/config.js'
 
 export const openApiPath = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'openapi.json')
 

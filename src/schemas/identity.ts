@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox'
-import { roles } from '../../db/schema/memberships.js'
+import { roles } from '#db/schema/memberships.js'
 import { Timestamp, Uuid } from './common.js'
 import { dataEnvelope, pageEnvelope } from './envelope.js'
 import { ref } from './ref.js'

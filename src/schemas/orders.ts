@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox'
-import { orderStatuses } from '../../db/schema/orders.js'
+import { orderStatuses } from '#db/schema/orders.js'
 import { Timestamp, Uuid } from './common.js'
 import { cursorEnvelope, dataEnvelope } from './envelope.js'
 import { dateTimeInput, nullable } from './fields.js'

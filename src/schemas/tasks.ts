@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox'
-import { taskPriorities, taskStatuses } from '../../db/schema/tasks.js'
+import { taskPriorities, taskStatuses } from '#db/schema/tasks.js'
 import { Timestamp, Uuid } from './common.js'
 import { dataEnvelope, pageEnvelope } from './envelope.js'
 import { DateTimeInput, dateTimeInput, nullable } from './fields.js'

@@ -1,5 +1,5 @@
-import type { Role } from '../../db/schema/index.js'
-import { tenantScope, type TenantScope } from '../../db/tenant-scope.js'
+import type { Role } from '#db/schema/index.js'
+import { tenantScope, type TenantScope } from '#db/tenant-scope.js'
 import { AppError } from '../errors.js'
 
 /** Who is calling, from a verified access token. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
-import { claimKey, findLiveKey, storeResponse, type StoredResponse } from '../../db/queries/idempotency-keys.js'
-import type { Db } from '../../db/schema/index.js'
+import { claimKey, findLiveKey, storeResponse, type StoredResponse } from '#db/queries/idempotency-keys.js'
+import type { Db } from '#db/schema/index.js'
 import { AppError, conflict } from '../errors.js'
 import { scopeOf, type AuthContext } from './auth-context.js'
 

@@ -1,4 +1,4 @@
-import type { SortOrder } from '../../db/queries/search.js'
+import type { SortOrder } from '#db/queries/search.js'
 
 export interface PageRequest {
   /** 1-based page number. */

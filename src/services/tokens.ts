@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto'
-import type { Role } from '../../db/schema/index.js'
+import type { Role } from '#db/schema/index.js'
 
 export interface AccessClaims {
   sub: string

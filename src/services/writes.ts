@@ -1,4 +1,4 @@
-import type { WriteGuard, WriteTarget } from '../../db/queries/write-guard.js'
+import type { WriteGuard, WriteTarget } from '#db/queries/write-guard.js'
 import { AppError, notFound } from '../errors.js'
 import { hasRole, requireOwnershipOrAdmin, requireRole, type AuthContext } from './auth-context.js'
 

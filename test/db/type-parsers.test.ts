@@ -1,7 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { timestampToIso } from '../../db/type-parsers.js'
-import { uuidv7 } from '../../db/ids.js'
+import { timestampToIso } from '#db/type-parsers.js'
+import { uuidv7 } from '#db/ids.js'
 
 test('UTC timestamps from PostgreSQL become RFC 3339 with milliseconds', () => {
   assert.equal(timestampToIso('2026-11-21 10:00:00+00'), '2026-11-21T10:00:00.000Z')

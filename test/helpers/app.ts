@@ -1,9 +1,9 @@
 import { after, before } from 'node:test'
 import type { FastifyInstance } from 'fastify'
-import { buildApp, type AppConfig } from '../../src/app.js'
-import { loadConfig } from '../../src/config.js'
-import { createDatabase } from '../../db/database.js'
-import { migrateToLatest } from '../../db/migrator.js'
+import { buildApp, type AppConfig } from '#src/app.js'
+import { loadConfig } from '#src/config.js'
+import { createDatabase } from '#db/database.js'
+import { migrateToLatest } from '#db/migrator.js'
 import { createTestDatabase } from '../support/database.js'
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-at-least-32-bytes-long'

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
-import { uuidv7 } from '../../db/ids.js'
+import { uuidv7 } from '#db/ids.js'
 
 /** REDIS_URL of the test run (CI sets it); tests that need Redis are skipped without it. */
 export const redisUrl = process.env.REDIS_URL === '' ? undefined : process.env.REDIS_URL

@@ -1,6 +1,6 @@
 import { after, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { buildApp } from '../../src/app.js'
+import { buildApp } from '#src/app.js'
 import { testConfig } from '../helpers/app.js'
 
 const allowed = 'https://app.example.com'

@@ -2,7 +2,7 @@ import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
-import { AppError } from '../../src/errors.js'
+import { AppError } from '#src/errors.js'
 import { useTestApp } from '../helpers/app.js'
 
 const EchoBody = Type.Object({

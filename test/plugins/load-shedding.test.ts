@@ -1,7 +1,7 @@
 import { after, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { buildApp } from '../../src/app.js'
+import { buildApp } from '#src/app.js'
 import { testConfig } from '../helpers/app.js'
 
 describe('load shedding', () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { buildApp } from '../../src/app.js'
+import { buildApp } from '#src/app.js'
 import { testConfig, useTestApp } from '../helpers/app.js'
 import { insertTenant, tokenFor, uniqueIp } from '../helpers/rate-limit.js'
 

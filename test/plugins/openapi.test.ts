@@ -1,8 +1,8 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFile } from 'node:fs/promises'
-import { generateOpenApi, openApiPath } from '../../scripts/openapi-document.js'
-import { buildApp } from '../../src/app.js'
+import { generateOpenApi, openApiPath } from '#scripts/openapi-document.js'
+import { buildApp } from '#src/app.js'
 import { testConfig } from '../helpers/app.js'
 
 interface Parameter { in: string, name: string, required?: boolean, schema?: { default?: unknown } }

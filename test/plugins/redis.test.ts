@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import type { FastifyInstance } from 'fastify'
-import { buildApp } from '../../src/app.js'
+import { buildApp } from '#src/app.js'
 import { migratedDatabase, testConfig, type TestDatabase } from '../helpers/app.js'
 import { insertTenant, redisUrl, tokenFor, uniquePrefix } from '../helpers/rate-limit.js'
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js'

@@ -1,6 +1,6 @@
 import { after, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { buildApp } from '../../src/app.js'
+import { buildApp } from '#src/app.js'
 import { testConfig, useTestApp } from '../helpers/app.js'
 
 describe('GET /health and GET /ready', () => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { ConfigError, loadConfig } from '../../src/config.js'
+import { ConfigError, loadConfig } from '#src/config.js'
 
 test('defaults apply when nothing is set, with a warning for the generated development secret', () => {
   const { config, warnings } = loadConfig({})

@@ -1,7 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { AppError } from '../../src/errors.js'
-import { createCursorCodec, cursorPageOf, decodeTimeKey, encodeTimeKey } from '../../src/services/cursor.js'
+import { AppError } from '#src/errors.js'
+import { createCursorCodec, cursorPageOf, decodeTimeKey, encodeTimeKey } from '#src/services/cursor.js'
 
 const codec = createCursorCodec('a-secret-of-at-least-thirty-two-bytes')
 const key = { created_at: '2026-11-21T10:00:00.123Z', id: '01a1ff21-834e-7618-8833-532c9eb663fb' }

@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { requireCountry, requireCurrency, requireTimeZone } from '../../../src/services/reference-data.js'
+import { requireCountry, requireCurrency, requireTimeZone } from '#src/services/reference-data.js'
 
 const refuses = (check: () => void, field: string) => assert.throws(check, (error: { code?: string, details?: Array<{ field: string }> }) => {
   assert.equal(error.code, 'INVALID_INPUT')

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { errorResponses, ref } from '../../../../src/schemas/index.js'
-import { NoContent } from '../../../../src/schemas/params.js'
-import { LoginBody, LogoutBody, RefreshBody, RegisterBody, SessionResponse } from '../../../../src/schemas/identity.js'
-import { login, logout, logoutAll, refresh, register, type AuthDeps } from '../../../../src/services/auth.js'
+import { errorResponses, ref } from '#src/schemas/index.js'
+import { NoContent } from '#src/schemas/params.js'
+import { LoginBody, LogoutBody, RefreshBody, RegisterBody, SessionResponse } from '#src/schemas/identity.js'
+import { login, logout, logoutAll, refresh, register, type AuthDeps } from '#src/services/auth.js'
 
 const tags = ['auth']
 

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { errorResponses, ref } from '../../../../src/schemas/index.js'
-import { MeResponse, UpdateMeBody, UserResponse } from '../../../../src/schemas/identity.js'
-import { getMe, updateMe } from '../../../../src/services/account.js'
+import { errorResponses, ref } from '#src/schemas/index.js'
+import { MeResponse, UpdateMeBody, UserResponse } from '#src/schemas/identity.js'
+import { getMe, updateMe } from '#src/services/account.js'
 
 const tags = ['me']
 const security = [{ bearerAuth: [] }]

@@ -2,8 +2,8 @@ import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createHmac } from 'node:crypto'
 import { sql } from 'kysely'
-import { useTestApp, TEST_JWT_SECRET } from '../../../helpers/app.js'
-import { bearer, login, PASSWORD, registerUser, uniqueEmail, type TestSession } from '../../../helpers/identity.js'
+import { useTestApp, TEST_JWT_SECRET } from '#test/helpers/app.js'
+import { bearer, login, PASSWORD, registerUser, uniqueEmail, type TestSession } from '#test/helpers/identity.js'
 
 function base64url (value: object): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url')

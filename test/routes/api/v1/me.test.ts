@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { useTestApp } from '../../../helpers/app.js'
-import { bearer, login, PASSWORD, registerUser } from '../../../helpers/identity.js'
+import { useTestApp } from '#test/helpers/app.js'
+import { bearer, login, PASSWORD, registerUser } from '#test/helpers/identity.js'
 
 describe('/api/v1/me', () => {
   const context = useTestApp()

@@ -1,9 +1,9 @@
 import { before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { useTestApp } from '../../../helpers/app.js'
-import { createLocation, createProduct, stockOf, type TestLocation } from '../../../helpers/catalogue.js'
-import { registerUser, type TestSession } from '../../../helpers/identity.js'
-import { orderAction, orderCounts, placeOrder } from '../../../helpers/orders.js'
+import { useTestApp } from '#test/helpers/app.js'
+import { createLocation, createProduct, stockOf, type TestLocation } from '#test/helpers/catalogue.js'
+import { registerUser, type TestSession } from '#test/helpers/identity.js'
+import { orderAction, orderCounts, placeOrder } from '#test/helpers/orders.js'
 
 /** Units of a product in orders that are not voided, straight from the tables. */
 async function unitsSold (context: { app: import('fastify').FastifyInstance }, productId: string): Promise<number> {

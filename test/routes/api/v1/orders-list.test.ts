@@ -1,11 +1,11 @@
 import { before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
-import { createCursorCodec } from '../../../../src/services/cursor.js'
-import { TEST_JWT_SECRET, useTestApp } from '../../../helpers/app.js'
-import { createLocation, createProduct, type TestLocation, type TestProduct } from '../../../helpers/catalogue.js'
-import { bearer, registerUser, type TestSession } from '../../../helpers/identity.js'
-import { orderAction, ordersUrl, placeOrder } from '../../../helpers/orders.js'
+import { createCursorCodec } from '#src/services/cursor.js'
+import { TEST_JWT_SECRET, useTestApp } from '#test/helpers/app.js'
+import { createLocation, createProduct, type TestLocation, type TestProduct } from '#test/helpers/catalogue.js'
+import { bearer, registerUser, type TestSession } from '#test/helpers/identity.js'
+import { orderAction, ordersUrl, placeOrder } from '#test/helpers/orders.js'
 
 interface Summary { id: string, created_at: string, status: string, location_id: string }
 

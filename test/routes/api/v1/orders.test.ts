@@ -1,10 +1,10 @@
 import { before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
-import { useTestApp } from '../../../helpers/app.js'
-import { createLocation, createProduct, stockOf, type TestLocation } from '../../../helpers/catalogue.js'
-import { bearer, registerUser, tenantWithRoles, type TestSession } from '../../../helpers/identity.js'
-import { orderAction, orderCounts, ordersUrl, placeOrder } from '../../../helpers/orders.js'
+import { useTestApp } from '#test/helpers/app.js'
+import { createLocation, createProduct, stockOf, type TestLocation } from '#test/helpers/catalogue.js'
+import { bearer, registerUser, tenantWithRoles, type TestSession } from '#test/helpers/identity.js'
+import { orderAction, orderCounts, ordersUrl, placeOrder } from '#test/helpers/orders.js'
 
 type Roles = Record<'owner' | 'admin' | 'member' | 'guest', TestSession>
 

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { useTestApp } from '../../../helpers/app.js'
-import { bearer, registerUser, tenantWithRoles, uniqueEmail } from '../../../helpers/identity.js'
+import { useTestApp } from '#test/helpers/app.js'
+import { bearer, registerUser, tenantWithRoles, uniqueEmail } from '#test/helpers/identity.js'
 
 describe('tenants and members', () => {
   const context = useTestApp()

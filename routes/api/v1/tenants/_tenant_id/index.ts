@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { errorResponses, ref } from '../../../../../src/schemas/index.js'
-import { TenantResponse, UpdateTenantBody } from '../../../../../src/schemas/identity.js'
-import { TenantParams } from '../../../../../src/schemas/params.js'
-import { getTenant, updateTenant } from '../../../../../src/services/tenants.js'
+import { errorResponses, ref } from '#src/schemas/index.js'
+import { TenantResponse, UpdateTenantBody } from '#src/schemas/identity.js'
+import { TenantParams } from '#src/schemas/params.js'
+import { getTenant, updateTenant } from '#src/services/tenants.js'
 
 const tags = ['tenants']
 const security = [{ bearerAuth: [] }]

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { etagOf, ifMatchVersions, notModified } from '../../../../../../src/http/conditional.js'
-import { errorResponses, ref } from '../../../../../../src/schemas/index.js'
-import { CreateLocationBody, LocationListQuery, LocationListResponse, LocationResponse, UpdateLocationBody } from '../../../../../../src/schemas/locations.js'
-import { IfMatchHeaders, IfNoneMatchHeaders, NoContent, NotModified, resourceParams, TenantParams } from '../../../../../../src/schemas/params.js'
-import { createLocation, deleteLocation, getLocation, listLocations, updateLocation } from '../../../../../../src/services/locations.js'
+import { etagOf, ifMatchVersions, notModified } from '#src/http/conditional.js'
+import { errorResponses, ref } from '#src/schemas/index.js'
+import { CreateLocationBody, LocationListQuery, LocationListResponse, LocationResponse, UpdateLocationBody } from '#src/schemas/locations.js'
+import { IfMatchHeaders, IfNoneMatchHeaders, NoContent, NotModified, resourceParams, TenantParams } from '#src/schemas/params.js'
+import { createLocation, deleteLocation, getLocation, listLocations, updateLocation } from '#src/services/locations.js'
 
 const tags = ['locations']
 const security = [{ bearerAuth: [] }]

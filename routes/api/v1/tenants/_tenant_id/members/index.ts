@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { errorResponses, ref } from '../../../../../../src/schemas/index.js'
-import { AddMemberBody, MemberListResponse, MemberResponse, UpdateMemberBody } from '../../../../../../src/schemas/identity.js'
-import { NoContent, PageQuery, resourceParams, TenantParams } from '../../../../../../src/schemas/params.js'
-import { addMember, changeMemberRole, listMembers, removeMember } from '../../../../../../src/services/tenants.js'
+import { errorResponses, ref } from '#src/schemas/index.js'
+import { AddMemberBody, MemberListResponse, MemberResponse, UpdateMemberBody } from '#src/schemas/identity.js'
+import { NoContent, PageQuery, resourceParams, TenantParams } from '#src/schemas/params.js'
+import { addMember, changeMemberRole, listMembers, removeMember } from '#src/services/tenants.js'
 
 const tags = ['members']
 const security = [{ bearerAuth: [] }]

@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { notModified } from '../../../../../../src/http/conditional.js'
-import { errorResponses, ref } from '../../../../../../src/schemas/index.js'
-import { IdempotencyHeaders } from '../../../../../../src/schemas/idempotency.js'
-import { OrderListQuery, OrderListResponse, OrderResponse, VoidOrderBody } from '../../../../../../src/schemas/orders.js'
-import { IfNoneMatchHeaders, NotModified, resourceParams, TenantParams } from '../../../../../../src/schemas/params.js'
-import { getOrder, listOrders, payOrder, voidOrder } from '../../../../../../src/services/orders.js'
+import { notModified } from '#src/http/conditional.js'
+import { errorResponses, ref } from '#src/schemas/index.js'
+import { IdempotencyHeaders } from '#src/schemas/idempotency.js'
+import { OrderListQuery, OrderListResponse, OrderResponse, VoidOrderBody } from '#src/schemas/orders.js'
+import { IfNoneMatchHeaders, NotModified, resourceParams, TenantParams } from '#src/schemas/params.js'
+import { getOrder, listOrders, payOrder, voidOrder } from '#src/services/orders.js'
 
 const tags = ['orders']
 const security = [{ bearerAuth: [] }]

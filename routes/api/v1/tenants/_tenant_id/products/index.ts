@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { etagOf, ifMatchVersions, notModified } from '../../../../../../src/http/conditional.js'
-import { errorResponses, ref } from '../../../../../../src/schemas/index.js'
-import { IfMatchHeaders, IfNoneMatchHeaders, NoContent, NotModified, resourceParams, TenantParams } from '../../../../../../src/schemas/params.js'
-import { CreateProductBody, ProductListQuery, ProductListResponse, ProductResponse, UpdateProductBody } from '../../../../../../src/schemas/products.js'
-import { createProduct, deleteProduct, getProduct, listProducts, updateProduct } from '../../../../../../src/services/products.js'
+import { etagOf, ifMatchVersions, notModified } from '#src/http/conditional.js'
+import { errorResponses, ref } from '#src/schemas/index.js'
+import { IfMatchHeaders, IfNoneMatchHeaders, NoContent, NotModified, resourceParams, TenantParams } from '#src/schemas/params.js'
+import { CreateProductBody, ProductListQuery, ProductListResponse, ProductResponse, UpdateProductBody } from '#src/schemas/products.js'
+import { createProduct, deleteProduct, getProduct, listProducts, updateProduct } from '#src/services/products.js'
 
 const tags = ['products']
 const security = [{ bearerAuth: [] }]

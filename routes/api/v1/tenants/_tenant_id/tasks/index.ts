@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { etagOf, ifMatchVersions, notModified } from '../../../../../../src/http/conditional.js'
-import { errorResponses, ref } from '../../../../../../src/schemas/index.js'
-import { IfMatchHeaders, IfNoneMatchHeaders, NoContent, NotModified, resourceParams, TenantParams } from '../../../../../../src/schemas/params.js'
-import { CreateTaskBody, ReplaceTaskBody, TaskListQuery, TaskListResponse, TaskResponse, UpdateTaskBody } from '../../../../../../src/schemas/tasks.js'
-import { createTask, deleteTask, getTask, listTasks, replaceTask, updateTask } from '../../../../../../src/services/tasks.js'
+import { etagOf, ifMatchVersions, notModified } from '#src/http/conditional.js'
+import { errorResponses, ref } from '#src/schemas/index.js'
+import { IfMatchHeaders, IfNoneMatchHeaders, NoContent, NotModified, resourceParams, TenantParams } from '#src/schemas/params.js'
+import { CreateTaskBody, ReplaceTaskBody, TaskListQuery, TaskListResponse, TaskResponse, UpdateTaskBody } from '#src/schemas/tasks.js'
+import { createTask, deleteTask, getTask, listTasks, replaceTask, updateTask } from '#src/services/tasks.js'
 
 const tags = ['tasks']
 const security = [{ bearerAuth: [] }]

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { errorResponses, ref } from '../../../../../../../../src/schemas/index.js'
-import { IdempotencyHeaders } from '../../../../../../../../src/schemas/idempotency.js'
-import { CreateOrderBody, LocationOrderListQuery, OrderListResponse, OrderResponse } from '../../../../../../../../src/schemas/orders.js'
-import { resourceParams } from '../../../../../../../../src/schemas/params.js'
-import { createOrder, listLocationOrders } from '../../../../../../../../src/services/orders.js'
+import { errorResponses, ref } from '#src/schemas/index.js'
+import { IdempotencyHeaders } from '#src/schemas/idempotency.js'
+import { CreateOrderBody, LocationOrderListQuery, OrderListResponse, OrderResponse } from '#src/schemas/orders.js'
+import { resourceParams } from '#src/schemas/params.js'
+import { createOrder, listLocationOrders } from '#src/services/orders.js'
 
 const tags = ['orders']
 const security = [{ bearerAuth: [] }]

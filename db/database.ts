@@ -1,6 +1,6 @@
 import pg from 'pg'
 import { Kysely, PostgresDialect } from 'kysely'
-import type { Database } from './schema/index.js'
+import type { Database, Db } from './schema/index.js'
 import { PreparedStatementPool } from './prepared-statements.js'
 import { typeParsers } from './type-parsers.js'
 
@@ -13,7 +13,7 @@ export interface DatabaseOptions {
 }
 
 export interface DatabaseHandle {
-  db: Kysely<Database>
+  db: Db
   pool: pg.Pool
 }
 

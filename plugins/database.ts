@@ -1,11 +1,11 @@
 import fp from 'fastify-plugin'
-import type { Kysely } from 'kysely'
 import type pg from 'pg'
-import { createDatabase, type Database } from '#db/database.js'
+import { createDatabase } from '#db/database.js'
+import type { Db } from '#db/schema/index.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
-    db: Kysely<Database>
+    db: Db
     pgPool: pg.Pool
   }
 }

@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import type { TenantScope } from '../tenant-scope.js'
-import type { Db } from '../schema/index.js'
+import type { Db, Trx } from '../schema/index.js'
 
 export interface StoredResponse {
   request_hash: string
@@ -22,7 +22,7 @@ export async function findLiveKey (db: Db, scope: TenantScope, key: string): Pro
  * false when a live record exists. While another open transaction holds a claim on the same key,
  * this waits for it to commit or roll back (unique-index semantics), then answers accordingly.
  */
-export async function claimKey (db: Db, scope: TenantScope, claim: { key: string, userId: string, requestHash: string, ttlSeconds: number }): Promise<boolean> {
+export async function claimKey (db: Trx, scope: TenantScope, claim: { key: string, userId: string, requestHash: string, ttlSeconds: number }): Promise<boolean> {
   const expiresAt = sql<string>`now() + make_interval(secs => ${claim.ttlSeconds})`
   const row = await db.insertInto('idempotency_keys')
     .values({ tenant_id: scope.tenantId, key: claim.key, user_id: claim.userId, request_hash: claim.requestHash, expires_at: expiresAt })
@@ -42,7 +42,7 @@ export async function claimKey (db: Db, scope: TenantScope, claim: { key: string
 }
 
 /** Stores the response of the work done under a claimed key, in the claiming transaction. */
-export async function storeResponse (db: Db, scope: TenantScope, key: string, status: number, body: unknown): Promise<void> {
+export async function storeResponse (db: Trx, scope: TenantScope, key: string, status: number, body: unknown): Promise<void> {
   await db.updateTable('idempotency_keys')
     .set({ response_status: status, response_body: JSON.stringify(body) })
     .where('tenant_id', '=', scope.tenantId).where('key', '=', key)

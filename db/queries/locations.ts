@@ -1,7 +1,6 @@
-import type { LocationUpdate, NewLocation } from '../schema/index.js'
+import type { Db, LocationUpdate, NewLocation } from '../schema/index.js'
 import type { TenantScope } from '../tenant-scope.js'
 import { containsTerm, type SortOrder } from './search.js'
-import type { Db } from '../schema/index.js'
 import { guardCondition, nextVersion, type WriteGuard, type WriteTarget } from './write-guard.js'
 
 export const locationColumns = [

@@ -1,6 +1,5 @@
-import type { Role } from '../schema/index.js'
+import type { Db, Role, Trx } from '../schema/index.js'
 import type { TenantScope } from '../tenant-scope.js'
-import type { Db } from '../schema/index.js'
 
 export interface MemberRow {
   user_id: string
@@ -64,7 +63,7 @@ export async function countMembers (db: Db, scope: TenantScope): Promise<number>
  * Locks the tenant's owner rows and returns their user ids. Taken before any change that could
  * remove an owner, so two concurrent demotions cannot leave a tenant with none.
  */
-export async function lockOwners (db: Db, scope: TenantScope): Promise<string[]> {
+export async function lockOwners (db: Trx, scope: TenantScope): Promise<string[]> {
   const rows = await db.selectFrom('memberships').select('user_id')
     .where('tenant_id', '=', scope.tenantId).where('role', '=', 'owner')
     .forUpdate().execute()

@@ -1,7 +1,6 @@
 import { sql } from 'kysely'
-import type { NewOrder, NewOrderItem, OrderStatus } from '../schema/index.js'
+import type { Db, NewOrder, NewOrderItem, OrderStatus, Trx } from '../schema/index.js'
 import type { TenantScope } from '../tenant-scope.js'
-import type { Db } from '../schema/index.js'
 
 export const orderColumns = [
   'id', 'location_id', 'status', 'currency', 'subtotal_cents', 'total_cents', 'item_count', 'note', 'customer_ref',
@@ -44,7 +43,7 @@ export async function findOrder (db: Db, scope: TenantScope, id: string) {
 }
 
 /** The order, locked until the transaction ends: status changes on one order serialize here. */
-export async function lockOrder (db: Db, scope: TenantScope, id: string) {
+export async function lockOrder (db: Trx, scope: TenantScope, id: string) {
   return await db.selectFrom('orders').select(orderColumns)
     .where('tenant_id', '=', scope.tenantId).where('id', '=', id)
     .forUpdate()
@@ -59,7 +58,7 @@ export async function findOrderItems (db: Db, scope: TenantScope, orderId: strin
     .execute()
 }
 
-export async function markOrderPaid (db: Db, scope: TenantScope, id: string, paidBy: string) {
+export async function markOrderPaid (db: Trx, scope: TenantScope, id: string, paidBy: string) {
   return await db.updateTable('orders')
     .set({ status: 'paid', paid_at: sql`now()`, paid_by: paidBy, updated_at: sql`now()`, version: sql`version + 1` })
     .where('tenant_id', '=', scope.tenantId).where('id', '=', id)
@@ -67,7 +66,7 @@ export async function markOrderPaid (db: Db, scope: TenantScope, id: string, pai
     .executeTakeFirstOrThrow()
 }
 
-export async function markOrderVoided (db: Db, scope: TenantScope, id: string, voidedBy: string, reason: string) {
+export async function markOrderVoided (db: Trx, scope: TenantScope, id: string, voidedBy: string, reason: string) {
   return await db.updateTable('orders')
     .set({ status: 'voided', voided_at: sql`now()`, voided_by: voidedBy, void_reason: reason, updated_at: sql`now()`, version: sql`version + 1` })
     .where('tenant_id', '=', scope.tenantId).where('id', '=', id)

@@ -1,8 +1,7 @@
 import { precompiled } from '../precompiled.js'
-import type { NewProduct, ProductUpdate } from '../schema/index.js'
+import type { Db, NewProduct, ProductUpdate } from '../schema/index.js'
 import type { TenantScope } from '../tenant-scope.js'
 import { containsTerm, type SortOrder } from './search.js'
-import type { Db } from '../schema/index.js'
 import { guardCondition, nextVersion, type WriteGuard, type WriteTarget } from './write-guard.js'
 
 export const productColumns = [

@@ -1,12 +1,11 @@
-import type { NewRefreshToken, RefreshTokenRow } from '../schema/index.js'
-import type { Db } from '../schema/index.js'
+import type { Db, NewRefreshToken, RefreshTokenRow, Trx } from '../schema/index.js'
 
 export async function insertRefreshToken (db: Db, token: NewRefreshToken): Promise<void> {
   await db.insertInto('refresh_tokens').values(token).execute()
 }
 
 /** Finds a token by its hash and locks it, so two concurrent rotations of one token serialize. */
-export async function findRefreshTokenForUpdate (db: Db, tokenHash: Buffer): Promise<RefreshTokenRow | undefined> {
+export async function findRefreshTokenForUpdate (db: Trx, tokenHash: Buffer): Promise<RefreshTokenRow | undefined> {
   return await db.selectFrom('refresh_tokens').selectAll().where('token_hash', '=', tokenHash).forUpdate().executeTakeFirst()
 }
 

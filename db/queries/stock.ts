@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import type { TenantScope } from '../tenant-scope.js'
-import type { Db } from '../schema/index.js'
+import type { Trx } from '../schema/index.js'
 
 export interface SaleProduct {
   id: string
@@ -22,7 +22,7 @@ export interface StockChange {
  * before it locks: FOR UPDATE applies to rows as the ORDER BY delivers them.) Ids of another
  * tenant, or of no product, are simply absent from the result.
  */
-export async function lockProducts (db: Db, scope: TenantScope, ids: readonly string[]): Promise<SaleProduct[]> {
+export async function lockProducts (db: Trx, scope: TenantScope, ids: readonly string[]): Promise<SaleProduct[]> {
   return await db.selectFrom('products')
     .select(['id', 'name', 'price_cents', 'currency', 'stock'])
     .where('tenant_id', '=', scope.tenantId)
@@ -38,7 +38,7 @@ export async function lockProducts (db: Db, scope: TenantScope, ids: readonly st
  * locked by `lockProducts`. A decrement never takes stock below zero: such a row is not updated,
  * and the returned count tells the caller.
  */
-export async function adjustStock (db: Db, scope: TenantScope, changes: readonly StockChange[], sign: 1 | -1): Promise<number> {
+export async function adjustStock (db: Trx, scope: TenantScope, changes: readonly StockChange[], sign: 1 | -1): Promise<number> {
   const ids = changes.map((change) => change.product_id)
   const deltas = changes.map((change) => sign * change.quantity)
   const result = await sql`

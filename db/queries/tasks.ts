@@ -1,8 +1,7 @@
 import { sql } from 'kysely'
-import type { NewTask, TaskPriority, TaskStatus, TaskUpdate } from '../schema/index.js'
+import type { Db, NewTask, TaskPriority, TaskStatus, TaskUpdate } from '../schema/index.js'
 import type { TenantScope } from '../tenant-scope.js'
 import type { SortOrder } from './search.js'
-import type { Db } from '../schema/index.js'
 import { guardCondition, nextVersion, type WriteGuard, type WriteTarget } from './write-guard.js'
 
 export const taskColumns = [

@@ -1,6 +1,5 @@
-import type { NewTenant, TenantRow } from '../schema/index.js'
+import type { Db, NewTenant, TenantRow } from '../schema/index.js'
 import type { TenantScope } from '../tenant-scope.js'
-import type { Db } from '../schema/index.js'
 
 export async function insertTenant (db: Db, tenant: NewTenant): Promise<TenantRow> {
   return await db.insertInto('tenants').values(tenant).returningAll().executeTakeFirstOrThrow()

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
 import type { IdempotencyKeysTable } from './idempotency-keys.js'
 import type { LocationsTable } from './locations.js'
 import type { MembershipsTable } from './memberships.js'
@@ -26,6 +26,12 @@ export interface Database {
 
 /** The handle every query function takes: the app's Kysely instance or a transaction on it. */
 export type Db = Kysely<Database>
+
+/**
+ * A handle inside a transaction. Queries that take row locks (or must commit together with the
+ * work around them) take this, so calling them outside a transaction does not compile.
+ */
+export type Trx = Transaction<Database>
 
 export type { Timestamp } from './columns.js'
 export * from './idempotency-keys.js'

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { claimKey, findLiveKey, storeResponse, type StoredResponse } from '#db/queries/idempotency-keys.js'
-import type { Db } from '#db/schema/index.js'
+import type { Db, Trx } from '#db/schema/index.js'
 import { AppError, conflict } from '../errors.js'
 import { scopeOf, type AuthContext } from './auth-context.js'
 
@@ -70,7 +70,7 @@ function replay<T> (stored: StoredResponse, hash: string): IdempotentResult<T> {
  * body, path, operation or user) is 422 IDEMPOTENCY_KEY_REUSED. Records expire after 24 h; an
  * expired key is free for reuse.
  */
-export async function withIdempotency<T> (db: Db, auth: AuthContext, request: IdempotentRequest, work: (trx: Db) => Promise<T>): Promise<IdempotentResult<T>> {
+export async function withIdempotency<T> (db: Db, auth: AuthContext, request: IdempotentRequest, work: (trx: Trx) => Promise<T>): Promise<IdempotentResult<T>> {
   const { key, status } = request
   if (key === undefined) {
     return { value: await db.transaction().execute(work), replayed: false }

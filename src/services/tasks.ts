@@ -1,6 +1,5 @@
 import { ASSIGNEE_CONSTRAINT, countTasks, deleteTask as deleteTaskRow, findTask, findTaskWriteTarget, insertTask, listTasks as listTaskRows, updateTask as updateTaskRow } from '#db/queries/tasks.js'
-import type { Db } from '#db/schema/index.js'
-import type { TaskUpdate } from '#db/schema/index.js'
+import type { Db, TaskUpdate } from '#db/schema/index.js'
 import { uuidv7 } from '#db/ids.js'
 import { invalidInput, notFound } from '../errors.js'
 import { defaultTaskPriority, defaultTaskStatus, type CreateTaskBody, type ReplaceTaskBody, type Task, type TaskListQuery, type UpdateTaskBody } from '../schemas/tasks.js'

@@ -2,7 +2,7 @@ import fp from 'fastify-plugin'
 import jwt from '@fastify/jwt'
 import type { FastifyRequest } from 'fastify'
 import { roles, type Role } from '#db/schema/index.js'
-import { AppError } from '#src/errors.js'
+import { errors } from '#src/errors/index.js'
 import type { AuthContext } from '#src/services/auth-context.js'
 import type { AccessClaims, AccessTokenSigner } from '#src/services/tokens.js'
 
@@ -60,15 +60,15 @@ export default fp(async (app) => {
 
   app.decorate('authenticate', async (request: FastifyRequest) => {
     const token = BEARER.exec(request.headers.authorization ?? '')?.[1]
-    if (token === undefined) throw AppError.of('UNAUTHORIZED', 'Send an access token as "Authorization: Bearer <token>".')
+    if (token === undefined) throw errors.UNAUTHORIZED({ reason: 'missingToken' })
     let claims: Partial<AccessClaims>
     try {
       claims = app.jwt.verify<Partial<AccessClaims>>(token)
     } catch (error) {
-      if ((error as { code?: string }).code === 'FAST_JWT_EXPIRED') throw AppError.of('TOKEN_EXPIRED')
-      throw AppError.of('UNAUTHORIZED', 'The access token is invalid.')
+      if ((error as { code?: string }).code === 'FAST_JWT_EXPIRED') throw errors.TOKEN_EXPIRED()
+      throw errors.UNAUTHORIZED({ reason: 'invalidToken' })
     }
-    if (!isAccessClaims(claims)) throw AppError.of('UNAUTHORIZED', 'The access token is invalid.')
+    if (!isAccessClaims(claims)) throw errors.UNAUTHORIZED({ reason: 'invalidToken' })
     request.auth = { userId: claims.sub, tenantId: claims.tenant_id, role: claims.role as Role, sessionId: claims.sid }
   })
 }, { name: 'auth', dependencies: ['config'] })

@@ -1,31 +1,28 @@
 import fp from 'fastify-plugin'
 import type { FastifyError, FastifyReply, FastifyRequest, FastifySchemaValidationError } from 'fastify'
-import { AppError, type CatalogueCode, type FieldError } from '#src/errors.js'
+import { isDatabaseUnavailable, isQueryCanceled } from '#db/postgres-errors.js'
+import { AppError, errors, type FieldError } from '#src/errors/index.js'
 
 /** Fastify's own error codes that mean something specific to a client. */
-const fastifyCodes: Record<string, CatalogueCode> = {
-  FST_ERR_CTP_INVALID_JSON_BODY: 'INVALID_JSON',
-  FST_ERR_CTP_EMPTY_JSON_BODY: 'INVALID_JSON',
-  FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
-  FST_ERR_HANDLER_TIMEOUT: 'SERVICE_UNAVAILABLE'
+const fastifyCodes: Record<string, () => AppError> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: errors.INVALID_JSON,
+  FST_ERR_CTP_EMPTY_JSON_BODY: errors.INVALID_JSON,
+  FST_ERR_CTP_BODY_TOO_LARGE: errors.PAYLOAD_TOO_LARGE,
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: errors.UNSUPPORTED_MEDIA_TYPE,
+  FST_ERR_HANDLER_TIMEOUT: errors.SERVICE_UNAVAILABLE
 }
 
 /** Any other client error status Fastify or a plugin raises, by status. */
-const statusCodes: Record<number, CatalogueCode> = {
-  400: 'BAD_REQUEST',
-  401: 'UNAUTHORIZED',
-  403: 'FORBIDDEN',
-  404: 'NOT_FOUND',
-  413: 'PAYLOAD_TOO_LARGE',
-  415: 'UNSUPPORTED_MEDIA_TYPE',
-  429: 'RATE_LIMITED',
-  503: 'SERVICE_UNAVAILABLE'
+const statusCodes: Record<number, () => AppError> = {
+  400: errors.BAD_REQUEST,
+  401: errors.UNAUTHORIZED,
+  403: errors.FORBIDDEN,
+  404: errors.NOT_FOUND,
+  413: errors.PAYLOAD_TOO_LARGE,
+  415: errors.UNSUPPORTED_MEDIA_TYPE,
+  429: errors.RATE_LIMITED,
+  503: errors.SERVICE_UNAVAILABLE
 }
-
-/** pg / network failures that mean "the database is not there", not "the code is wrong". */
-const DATABASE_DOWN = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', '57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004'])
-const QUERY_CANCELED = '57014'
 const MAX_DETAILS = 50
 
 /** The alternatives a nullable field (`anyOf: [T, null]`) adds when its value fits neither. */
@@ -68,32 +65,26 @@ function fieldErrors (validation: FastifySchemaValidationError[]): FieldError[] 
   }).slice(0, MAX_DETAILS)
 }
 
-function isDatabaseDown (error: Error & { code?: string }): boolean {
-  return (error.code !== undefined && DATABASE_DOWN.has(error.code)) ||
-    error.message.includes('timeout exceeded when trying to connect') ||
-    error.message.includes('Connection terminated')
-}
-
 /** Turns anything thrown into the envelope, logging server faults with the request id. */
 export function toAppError (error: FastifyError & { code?: string }, request: FastifyRequest): AppError {
   if (error instanceof AppError) return error
   if (error.validation !== undefined) {
-    return AppError.of('INVALID_INPUT', `The ${error.validationContext ?? 'request'} did not pass validation.`, fieldErrors(error.validation))
+    return errors.INVALID_INPUT({ reason: error.validationContext, details: fieldErrors(error.validation) })
   }
   const mapped = fastifyCodes[error.code]
-  if (mapped !== undefined) return AppError.of(mapped)
+  if (mapped !== undefined) return mapped()
   const status = error.statusCode ?? 500
-  if (status >= 400 && status < 500) return AppError.of(statusCodes[status] ?? 'BAD_REQUEST')
-  if (isDatabaseDown(error)) {
+  if (status >= 400 && status < 500) return (statusCodes[status] ?? errors.BAD_REQUEST)()
+  if (isDatabaseUnavailable(error)) {
     request.log.error({ err: error }, 'database unavailable')
-    return AppError.of('DATABASE_UNAVAILABLE')
+    return errors.DATABASE_UNAVAILABLE()
   }
-  if (error.code === QUERY_CANCELED) {
+  if (isQueryCanceled(error)) {
     request.log.warn({ err: error }, 'query cancelled by statement timeout')
-    return AppError.of('SERVICE_UNAVAILABLE', 'The request took too long and was cancelled; retry later.')
+    return errors.SERVICE_UNAVAILABLE({ reason: 'queryTimeout' })
   }
   request.log.error({ err: error }, 'unhandled error')
-  return AppError.of('INTERNAL_ERROR')
+  return errors.INTERNAL_ERROR()
 }
 
 export function sendError (reply: FastifyReply, error: AppError): FastifyReply {
@@ -106,5 +97,5 @@ export function sendError (reply: FastifyReply, error: AppError): FastifyReply {
 
 export default fp(async (app) => {
   app.setErrorHandler((error: FastifyError, request, reply) => sendError(reply, toAppError(error, request)))
-  app.setNotFoundHandler((request, reply) => sendError(reply, AppError.of('ROUTE_NOT_FOUND', `No route matches ${request.method} ${request.url.split('?')[0] ?? ''}.`)))
+  app.setNotFoundHandler((request, reply) => sendError(reply, errors.ROUTE_NOT_FOUND({ params: { method: request.method, path: request.url.split('?')[0] ?? '' } })))
 }, { name: 'errors' })

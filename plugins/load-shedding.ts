@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin'
 import underPressure from '@fastify/under-pressure'
-import { AppError } from '#src/errors.js'
+import { errors } from '#src/errors/index.js'
 
 /**
  * Load shedding (@fastify/under-pressure): while the event-loop delay, event-loop utilization, heap
@@ -20,7 +20,7 @@ export default fp(async (app) => {
     pressureHandler: async (request, _reply, type) => {
       if (request.routeOptions.config.operational === true) return
       request.log.warn({ pressure: type }, 'shedding load')
-      throw AppError.of('SERVICE_UNAVAILABLE', 'The server is overloaded; retry later.')
+      throw errors.SERVICE_UNAVAILABLE({ reason: 'overloaded' })
     }
   })
 }, { name: 'load-shedding', dependencies: ['config', 'errors'] })

@@ -1,13 +1,10 @@
 import { createHash } from 'node:crypto'
 import fp from 'fastify-plugin'
 import rateLimit, { normalizeIP } from '@fastify/rate-limit'
-import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
-import type { Redis } from 'ioredis'
-import { LRUCache } from 'lru-cache'
-import { findTenantRateLimit } from '#db/queries/tenants.js'
-import { tenantScope } from '#db/tenant-scope.js'
-import { AppError } from '#src/errors.js'
-import type { Metrics } from './metrics.js'
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
+import { errors } from '#src/errors/index.js'
+import { StoreHealth } from '#src/rate-limit/store-health.js'
+import { tenantLimits } from '#src/rate-limit/tenant-limits.js'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -44,13 +41,6 @@ const TENANT_LIMIT_TTL_MS = 30_000
 const STORE_RETRY_MS = 1000
 const LOG_INTERVAL_MS = 30_000
 
-const messages: Record<Scope, string> = {
-  anonymous: 'Too many requests from your address; retry later.',
-  tenant: 'This tenant has used its request budget for now; retry later.',
-  user: 'Too many requests for this user; retry later.',
-  credentials: 'Too many sign-in attempts for this account from your address; retry later.'
-}
-
 /**
  * Rate limits (@fastify/rate-limit, fixed one-minute windows, in memory or in Redis):
  * - anonymous requests: per client IP, checked at onRequest, before any work;
@@ -68,13 +58,18 @@ export default fp(async (app) => {
   const budget = async (scope: Scope, options: BudgetOptions): Promise<Budget> =>
     ({ scope, check: await createCheck(app, `${config.REDIS_KEY_PREFIX}rl:${scope}:`, options) })
 
-  const tenantLimits = tenantLimitCache(app)
+  const limitOf = tenantLimits({
+    db: app.db,
+    fallback: config.RATE_LIMIT_TENANT_PER_MINUTE,
+    ttlMs: TENANT_LIMIT_TTL_MS,
+    onReadError: (error, tenantId) => { app.log.warn({ err: error, tenant_id: tenantId }, 'could not read the tenant rate limit; using the default') }
+  })
   const anonymous = await budget('anonymous', { max: config.RATE_LIMIT_ANONYMOUS_PER_MINUTE, cache: 50_000 })
-  const tenant = await budget('tenant', { max: tenantLimits, keyGenerator: (request) => request.auth.tenantId, cache: 20_000 })
+  const tenant = await budget('tenant', { max: async (request) => await limitOf(request.auth.tenantId), keyGenerator: (request) => request.auth.tenantId, cache: 20_000 })
   const user = await budget('user', { max: config.RATE_LIMIT_USER_PER_MINUTE, keyGenerator: (request) => request.auth.userId, cache: 50_000 })
   const credentials = await budget('credentials', { max: config.RATE_LIMIT_CREDENTIALS_PER_MINUTE, keyGenerator: credentialKey, cache: 20_000 })
 
-  const health = new StoreHealth(app.redis, app.log, app.metrics)
+  const health = new StoreHealth({ redis: app.redis, log: app.log, onFailure: app.metrics.rateLimit.storeFailure, retryMs: STORE_RETRY_MS, logIntervalMs: LOG_INTERVAL_MS })
   const earlier = new WeakMap<FastifyRequest, Verdict>()
 
   /**
@@ -103,7 +98,7 @@ export default fp(async (app) => {
     if (verdict.exceeded) {
       app.metrics.rateLimit.rejected(verdict.scope)
       reply.header('retry-after', verdict.resetSeconds)
-      throw AppError.of('RATE_LIMITED', messages[verdict.scope])
+      throw errors.RATE_LIMITED({ reason: verdict.scope })
     }
     return verdict
   }
@@ -190,77 +185,4 @@ function credentialKey (request: FastifyRequest): string {
   let credential = typeof given === 'string' ? given : ''
   if (field === 'email') credential = credential.trim().toLowerCase()
   return `${normalizeIP(request.ip)}:${createHash('sha256').update(credential).digest('base64url').slice(0, 22)}`
-}
-
-/**
- * A tenant's budget is its `rate_limit_per_minute`, or the configured default. Kept in memory for
- * TENANT_LIMIT_TTL_MS, so a plan change applies within that time and costs one query per tenant.
- */
-function tenantLimitCache (app: FastifyInstance): (request: FastifyRequest) => Promise<number> {
-  const fallback = app.config.RATE_LIMIT_TENANT_PER_MINUTE
-  const limits = new LRUCache<string, number>({
-    max: 20_000,
-    ttl: TENANT_LIMIT_TTL_MS,
-    fetchMethod: async (tenantId) => (await findTenantRateLimit(app.db, tenantScope(tenantId))) ?? fallback
-  })
-  const load = async (tenantId: string): Promise<number> => {
-    try {
-      return (await limits.fetch(tenantId)) ?? fallback
-    } catch (error) {
-      app.log.warn({ err: error, tenant_id: tenantId }, 'could not read the tenant rate limit; using the default')
-      return fallback
-    }
-  }
-  return async (request) => limits.get(request.auth.tenantId) ?? await load(request.auth.tenantId)
-}
-
-/**
- * Whether the store can be asked. After a failure, and while the Redis client is not connected,
- * checks are skipped without waiting; it is logged once per LOG_INTERVAL_MS, every skipped check
- * is counted, and the first success after a failure is logged as recovered.
- */
-class StoreHealth {
-  readonly #redis: Redis | null
-  readonly #log: FastifyBaseLogger
-  readonly #metrics: Metrics
-  #retryAt = 0
-  #failing = false
-  #failedSinceLog = 0
-  #lastLoggedAt = 0
-
-  constructor (redis: Redis | null, log: FastifyBaseLogger, metrics: Metrics) {
-    this.#redis = redis
-    this.#log = log
-    this.#metrics = metrics
-  }
-
-  usable (): boolean {
-    if (this.#retryAt !== 0) {
-      if (Date.now() < this.#retryAt) return false
-      this.#retryAt = 0
-    }
-    return this.#redis === null || this.#redis.status === 'ready'
-  }
-
-  failedOpen (error?: unknown): void {
-    this.#metrics.rateLimit.storeFailure()
-    const now = Date.now()
-    if (error !== undefined) this.#retryAt = now + STORE_RETRY_MS
-    this.#failing = true
-    this.#failedSinceLog++
-    if (now - this.#lastLoggedAt >= LOG_INTERVAL_MS) {
-      const reason = error ?? new Error(`redis connection is ${this.#redis?.status ?? 'unknown'}`)
-      this.#log.warn({ err: reason, failed_checks: this.#failedSinceLog }, 'rate limiting fails open: its store is unavailable')
-      this.#lastLoggedAt = now
-      this.#failedSinceLog = 0
-    }
-  }
-
-  succeeded (): void {
-    if (!this.#failing) return
-    this.#failing = false
-    this.#log.info({ failed_checks: this.#failedSinceLog }, 'rate limiting store recovered')
-    this.#failedSinceLog = 0
-    this.#lastLoggedAt = 0
-  }
 }

@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin'
-import { AppError } from '#src/errors.js'
+import { errors } from '#src/errors/index.js'
 import { sendError } from './errors.js'
 
 declare module 'fastify' {
@@ -21,6 +21,6 @@ export default fp(async (app) => {
   app.addHook('onRequest', (request, reply, done) => {
     if (!shuttingDown) return done()
     reply.header('connection', 'close')
-    sendError(reply, AppError.of('SERVICE_UNAVAILABLE', 'The server is shutting down; retry on another instance.'))
+    sendError(reply, errors.SERVICE_UNAVAILABLE({ reason: 'shuttingDown' }))
   })
 }, { name: 'shutdown', dependencies: ['errors'] })

@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin'
 import type { FastifyRequest } from 'fastify'
-import { AppError } from '#src/errors.js'
+import { errors } from '#src/errors/index.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -12,6 +12,6 @@ declare module 'fastify' {
 export default fp(async (app) => {
   app.decorate('requireTenantMatch', async (request: FastifyRequest) => {
     const { tenant_id: tenantId } = request.params as { tenant_id?: string }
-    if (tenantId !== request.auth.tenantId) throw AppError.of('TENANT_MISMATCH')
+    if (tenantId !== request.auth.tenantId) throw errors.TENANT_MISMATCH()
   })
 }, { name: 'tenancy', dependencies: ['auth'] })

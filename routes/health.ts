@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { sql } from 'kysely'
-import { AppError } from '#src/errors.js'
+import { errors } from '#src/errors/index.js'
 import { errorResponses, HealthResponse, ref } from '#src/schemas/index.js'
 
 const health: FastifyPluginAsyncTypebox = async (app) => {
@@ -23,12 +23,12 @@ const health: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: ref(HealthResponse), ...errorResponses() }
     }
   }, async () => {
-    if (app.shuttingDown) throw AppError.of('SERVICE_UNAVAILABLE', 'The server is shutting down.')
-    if (app.isUnderPressure()) throw AppError.of('SERVICE_UNAVAILABLE', 'The server is overloaded.')
+    if (app.shuttingDown) throw errors.SERVICE_UNAVAILABLE({ reason: 'notReadyShuttingDown' })
+    if (app.isUnderPressure()) throw errors.SERVICE_UNAVAILABLE({ reason: 'notReadyOverloaded' })
     try {
       await withTimeout(sql`select 1`.execute(app.db), app.config.DB_READY_TIMEOUT_MS)
     } catch {
-      throw AppError.of('DATABASE_UNAVAILABLE')
+      throw errors.DATABASE_UNAVAILABLE()
     }
     return { data: { status: 'ok' as const }, error: null }
   })

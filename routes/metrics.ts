@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { AppError } from '#src/errors.js'
+import { errors } from '#src/errors/index.js'
 
 const BEARER = /^Bearer +(\S+)\s*$/i
 const digest = (text: string): Buffer => createHash('sha256').update(text).digest()
@@ -17,7 +17,7 @@ const metrics: FastifyPluginAsyncTypebox = async (app) => {
     if (expected !== undefined) {
       const given = BEARER.exec(request.headers.authorization ?? '')?.[1]
       if (given === undefined || !timingSafeEqual(digest(given), expected)) {
-        throw AppError.of('UNAUTHORIZED', 'Send the metrics token as "Authorization: Bearer <token>".')
+        throw errors.UNAUTHORIZED({ reason: 'metricsToken' })
       }
     }
     const { registry } = app.metrics

@@ -9,9 +9,6 @@ export const taskColumns = [
   'created_by', 'created_at', 'updated_at', 'version'
 ] as const
 
-/** The constraint that keeps assignees members of the tenant. */
-export const ASSIGNEE_CONSTRAINT = 'tasks_assignee_membership_fkey'
-
 export interface TaskFilters {
   status?: TaskStatus | undefined
   priority?: TaskPriority | undefined

@@ -1,4 +1,5 @@
 import { Type, type TSchema } from 'typebox'
+import { errorCatalogue, type ErrorCode } from '../errors/catalogue.js'
 import { ref } from './ref.js'
 
 export const ErrorDetail = Type.Object({
@@ -7,7 +8,7 @@ export const ErrorDetail = Type.Object({
 }, { $id: 'ErrorDetail', additionalProperties: true, description: 'One problem with the request; some codes add fields (e.g. INSUFFICIENT_STOCK adds product_id and available).' })
 
 export const ErrorBody = Type.Object({
-  code: Type.String({ description: 'Stable SCREAMING_SNAKE_CASE code.', examples: ['PRODUCT_NOT_FOUND'] }),
+  code: Type.Enum(Object.keys(errorCatalogue) as ErrorCode[], { description: 'Stable SCREAMING_SNAKE_CASE code; clients may key on it.' }),
   message: Type.String(),
   details: Type.Union([Type.Array(ref(ErrorDetail)), Type.Null()]),
   request_id: Type.String()

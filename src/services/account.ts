@@ -3,14 +3,14 @@ import { listUserTenants } from '#db/queries/memberships.js'
 import { revokeUserSessions } from '#db/queries/refresh-tokens.js'
 import { findPasswordHash, findUserById, updateUser } from '#db/queries/users.js'
 import type { Db } from '#db/schema/index.js'
-import { AppError, invalidInput } from '../errors.js'
+import { errors } from '../errors/index.js'
 import type { Me, User } from '../schemas/identity.js'
 import { scopeOf, type AuthContext } from './auth-context.js'
 import { hashPassword, verifyPassword } from './passwords.js'
 
 export async function getMe (db: Db, auth: AuthContext): Promise<Me> {
   const [user, tenant, tenants] = await Promise.all([findUserById(db, auth.userId), findTenant(db, scopeOf(auth)), listUserTenants(db, auth.userId)])
-  if (user === undefined || tenant === undefined) throw AppError.of('UNAUTHORIZED', 'This account no longer exists.')
+  if (user === undefined || tenant === undefined) throw errors.UNAUTHORIZED({ reason: 'accountGone' })
   const role = tenants.find((membership) => membership.id === auth.tenantId)?.role ?? auth.role
   return { user, tenant, role, tenants }
 }
@@ -26,16 +26,16 @@ export async function updateMe (db: Db, auth: AuthContext, input: UpdateMeInput)
   if (input.name !== undefined) changes.name = input.name.trim()
 
   if (input.new_password !== undefined || input.current_password !== undefined) {
-    if (input.new_password === undefined) throw invalidInput([{ field: '/new_password', message: 'is required with current_password' }])
-    if (input.current_password === undefined) throw invalidInput([{ field: '/current_password', message: 'is required to change the password' }])
+    if (input.new_password === undefined) throw errors.INVALID_INPUT({ details: [{ field: '/new_password', message: 'is required with current_password' }] })
+    if (input.current_password === undefined) throw errors.INVALID_INPUT({ details: [{ field: '/current_password', message: 'is required to change the password' }] })
     const valid = await verifyPassword(await findPasswordHash(db, auth.userId), input.current_password)
-    if (!valid) throw invalidInput([{ field: '/current_password', message: 'is incorrect' }])
+    if (!valid) throw errors.INVALID_INPUT({ details: [{ field: '/current_password', message: 'is incorrect' }] })
     changes.password_hash = await hashPassword(input.new_password)
   }
 
   return await db.transaction().execute(async (trx) => {
     const user = await updateUser(trx, auth.userId, changes)
-    if (user === undefined) throw AppError.of('UNAUTHORIZED', 'This account no longer exists.')
+    if (user === undefined) throw errors.UNAUTHORIZED({ reason: 'accountGone' })
     if (changes.password_hash !== undefined) await revokeUserSessions(trx, auth.userId, auth.sessionId)
     return user
   })

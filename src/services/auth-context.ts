@@ -1,6 +1,6 @@
 import type { Role } from '#db/schema/index.js'
 import { tenantScope, type TenantScope } from '#db/tenant-scope.js'
-import { AppError } from '../errors.js'
+import { errors } from '../errors/index.js'
 
 /** Who is calling, from a verified access token. */
 export interface AuthContext {
@@ -18,7 +18,7 @@ export function hasRole (role: Role, minimum: Role): boolean {
 }
 
 export function requireRole (auth: AuthContext, minimum: Role): void {
-  if (!hasRole(auth.role, minimum)) throw AppError.of('FORBIDDEN', `This needs the ${minimum} role or higher.`)
+  if (!hasRole(auth.role, minimum)) throw errors.FORBIDDEN({ reason: 'roleRequired', params: { role: minimum } })
 }
 
 export function scopeOf (auth: AuthContext): TenantScope {
@@ -29,5 +29,5 @@ export function scopeOf (auth: AuthContext): TenantScope {
 export function requireOwnershipOrAdmin (auth: AuthContext, createdBy: string | null): void {
   if (hasRole(auth.role, 'admin')) return
   if (auth.role === 'member' && createdBy === auth.userId) return
-  throw AppError.of('FORBIDDEN', auth.role === 'guest' ? 'Guests have read-only access.' : 'Members can only change what they created.')
+  throw errors.FORBIDDEN({ reason: auth.role === 'guest' ? 'guestReadOnly' : 'ownCreationsOnly' })
 }

@@ -5,11 +5,11 @@ import { findTenant, insertTenant } from '#db/queries/tenants.js'
 import { findRole, insertMembership, listUserTenants } from '#db/queries/memberships.js'
 import { findRefreshToken, findRefreshTokenForUpdate, insertRefreshToken, markRotated, revokeFamily, revokeUserSessions } from '#db/queries/refresh-tokens.js'
 import { findCredentialsByEmail, findUserById, insertUser, type PublicUser } from '#db/queries/users.js'
-import { AppError, conflict } from '../errors.js'
+import { constraints, isUniqueViolation } from '#db/postgres-errors.js'
+import { errors } from '../errors/index.js'
 import type { Session } from '../schemas/identity.js'
 import { hashPassword, verifyPassword } from './passwords.js'
 import { hashRefreshToken, newRefreshToken, type AccessTokenSigner } from './tokens.js'
-import { isUniqueViolation } from './database-errors.js'
 
 export interface AuthDeps {
   db: Db
@@ -60,7 +60,7 @@ export async function register (deps: AuthDeps, input: RegisterInput): Promise<S
       return await issueSession(deps, trx, user, tenant, 'owner', uuidv7())
     })
   } catch (error) {
-    if (isUniqueViolation(error, 'users_email_key')) throw conflict('EMAIL_TAKEN', 'An account with this email already exists.')
+    if (isUniqueViolation(error, constraints.usersEmail)) throw errors.EMAIL_TAKEN()
     throw error
   }
 }
@@ -70,15 +70,15 @@ export interface LoginInput { email: string, password: string, tenant_id?: strin
 export async function login (deps: AuthDeps, input: LoginInput): Promise<Session> {
   const credentials = await findCredentialsByEmail(deps.db, normalizeEmail(input.email))
   const valid = await verifyPassword(credentials?.password_hash, input.password)
-  if (credentials === undefined || !valid) throw AppError.of('INVALID_CREDENTIALS')
+  if (credentials === undefined || !valid) throw errors.INVALID_CREDENTIALS()
 
   const tenants = await listUserTenants(deps.db, credentials.id)
   const chosen = input.tenant_id === undefined ? tenants[0] : tenants.find((tenant) => tenant.id === input.tenant_id)
   if (chosen === undefined) {
-    throw AppError.of('FORBIDDEN', input.tenant_id === undefined ? 'This account is not a member of any tenant.' : 'You are not a member of this tenant.')
+    throw errors.FORBIDDEN({ reason: input.tenant_id === undefined ? 'noTenant' : 'notAMember' })
   }
   const [user, tenant] = await Promise.all([findUserById(deps.db, credentials.id), findTenant(deps.db, tenantScope(chosen.id))])
-  if (user === undefined || tenant === undefined) throw AppError.of('INVALID_CREDENTIALS')
+  if (user === undefined || tenant === undefined) throw errors.INVALID_CREDENTIALS()
   return await issueSession(deps, deps.db, user, tenant, chosen.role, uuidv7())
 }
 
@@ -94,25 +94,25 @@ type RefreshOutcome = { session: Session } | { reused: true }
 export async function refresh (deps: AuthDeps, input: RefreshInput): Promise<Session> {
   const outcome = await deps.db.transaction().execute(async (trx): Promise<RefreshOutcome> => {
     const current = await findRefreshTokenForUpdate(trx, hashRefreshToken(input.refresh_token))
-    if (current === undefined) throw AppError.of('INVALID_REFRESH_TOKEN')
+    if (current === undefined) throw errors.INVALID_REFRESH_TOKEN()
     if (current.revoked_at !== null) {
-      if (current.replaced_by === null) throw AppError.of('INVALID_REFRESH_TOKEN')
+      if (current.replaced_by === null) throw errors.INVALID_REFRESH_TOKEN()
       await revokeFamily(trx, current.family_id)
       return { reused: true }
     }
-    if (Date.parse(current.expires_at) <= Date.now()) throw AppError.of('INVALID_REFRESH_TOKEN')
+    if (Date.parse(current.expires_at) <= Date.now()) throw errors.INVALID_REFRESH_TOKEN()
 
     const scope = tenantScope(input.tenant_id ?? current.tenant_id)
     const role = await findRole(trx, scope, current.user_id)
-    if (role === undefined) throw AppError.of('FORBIDDEN', 'You are not a member of this tenant.')
+    if (role === undefined) throw errors.FORBIDDEN({ reason: 'notAMember' })
     const [user, tenant] = await Promise.all([findUserById(trx, current.user_id), findTenant(trx, scope)])
-    if (user === undefined || tenant === undefined) throw AppError.of('INVALID_REFRESH_TOKEN')
+    if (user === undefined || tenant === undefined) throw errors.INVALID_REFRESH_TOKEN()
 
     const next = await issueSession(deps, trx, user, tenant, role, current.family_id)
     await markRotated(trx, current.id, next.refresh_token_id)
     return { session: next }
   })
-  if ('reused' in outcome) throw AppError.of('INVALID_REFRESH_TOKEN', 'This refresh token was already used; every session in its family has been revoked.')
+  if ('reused' in outcome) throw errors.INVALID_REFRESH_TOKEN({ reason: 'reused' })
   return outcome.session
 }
 

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
-import { AppError } from '../errors.js'
+import { errors, type AppError } from '../errors/index.js'
 
 /**
  * Opaque cursors for keyset pagination: `<payload>.<mac>`, both base64url, where the payload is the
@@ -21,7 +21,7 @@ const MAX_LENGTH = 512
 const SHAPE = new RegExp(`^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]{${Math.ceil(MAC_BYTES * 4 / 3)}}$`)
 
 export function invalidCursor (): AppError {
-  return AppError.of('INVALID_CURSOR', 'The cursor is malformed or was not issued by this API; start again without one.')
+  return errors.INVALID_CURSOR()
 }
 
 /** A codec whose key is derived from `secret` (the JWT secret), so cursors need no storage. */

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto'
 import { claimKey, findLiveKey, storeResponse, type StoredResponse } from '#db/queries/idempotency-keys.js'
 import type { Db, Trx } from '#db/schema/index.js'
-import { AppError, conflict } from '../errors.js'
+import { isLockNotAvailable, isQueryCanceled } from '#db/postgres-errors.js'
+import { errors, type AppError } from '../errors/index.js'
 import { scopeOf, type AuthContext } from './auth-context.js'
 
 /** How long a stored response answers retries. */
@@ -38,16 +39,13 @@ export function requestHash (auth: AuthContext, operation: string, input: unknow
   return createHash('sha256').update(canonicalJson({ operation, user: auth.userId, input })).digest('hex')
 }
 
-const QUERY_CANCELED = '57014'
-const LOCK_NOT_AVAILABLE = '55P03'
-
 function inProgress (): AppError {
-  return conflict('IDEMPOTENCY_IN_PROGRESS', 'A request with this Idempotency-Key is still being processed; retry in a moment.')
+  return errors.IDEMPOTENCY_IN_PROGRESS()
 }
 
 function replay<T> (stored: StoredResponse, hash: string): IdempotentResult<T> {
   if (stored.request_hash !== hash) {
-    throw new AppError('IDEMPOTENCY_KEY_REUSED', 422, 'This Idempotency-Key was already used for a different request; use a new key for a new request.')
+    throw errors.IDEMPOTENCY_KEY_REUSED()
   }
   // A committed record always has its response (it is stored in the claiming transaction).
   if (stored.response_status === null) throw inProgress()
@@ -87,8 +85,7 @@ export async function withIdempotency<T> (db: Db, auth: AuthContext, request: Id
     try {
       claimed = await claimKey(trx, scope, { key, userId: auth.userId, requestHash: hash, ttlSeconds: IDEMPOTENCY_TTL_SECONDS })
     } catch (error) {
-      const code = (error as { code?: unknown }).code
-      if (code === QUERY_CANCELED || code === LOCK_NOT_AVAILABLE) throw inProgress()
+      if (isQueryCanceled(error) || isLockNotAvailable(error)) throw inProgress()
       throw error
     }
     if (!claimed) {

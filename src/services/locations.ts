@@ -1,10 +1,10 @@
 import { countLocations, deleteLocation as deleteLocationRow, findLocation, findLocationWriteTarget, insertLocation, listLocations as listLocationRows, updateLocation as updateLocationRow } from '#db/queries/locations.js'
 import type { Db } from '#db/schema/index.js'
 import { uuidv7 } from '#db/ids.js'
-import { conflict, notFound } from '../errors.js'
+import { constraints, isForeignKeyViolation } from '#db/postgres-errors.js'
+import { errors } from '../errors/index.js'
 import type { CreateLocationBody, Location, LocationListQuery, UpdateLocationBody } from '../schemas/locations.js'
 import { requireRole, scopeOf, type AuthContext } from './auth-context.js'
-import { isForeignKeyViolation } from './database-errors.js'
 import { fetchPage, parseSort, type Page } from './pagination.js'
 import { requireCountry, requireTimeZone } from './reference-data.js'
 import { rejectedWrite, writeGuardFor } from './writes.js'
@@ -33,7 +33,7 @@ export async function createLocation (db: Db, auth: AuthContext, input: CreateLo
 
 export async function getLocation (db: Db, auth: AuthContext, id: string): Promise<LocationRecord> {
   const location = await findLocation(db, scopeOf(auth), id)
-  if (location === undefined) throw notFound('location')
+  if (location === undefined) throw errors.LOCATION_NOT_FOUND()
   return location
 }
 
@@ -53,15 +53,15 @@ export async function updateLocation (db: Db, auth: AuthContext, id: string, cha
   const scope = scopeOf(auth)
   const updated = await updateLocationRow(db, scope, id, changes, guard)
   if (updated !== undefined) return updated
-  throw rejectedWrite('location', await findLocationWriteTarget(db, scope, id), auth, versions)
+  throw rejectedWrite(errors.LOCATION_NOT_FOUND, await findLocationWriteTarget(db, scope, id), auth, versions)
 }
 
 export async function deleteLocation (db: Db, auth: AuthContext, id: string, versions?: number[]): Promise<void> {
   const guard = writeGuardFor(auth, versions)
   const scope = scopeOf(auth)
   const deleted = await deleteLocationRow(db, scope, id, guard).catch((error: unknown) => {
-    if (isForeignKeyViolation(error, 'orders_location_fkey')) throw conflict('LOCATION_IN_USE', 'Orders were placed at this location; deactivate it instead of deleting it.')
+    if (isForeignKeyViolation(error, constraints.ordersLocation)) throw errors.LOCATION_IN_USE()
     throw error
   })
-  if (!deleted) throw rejectedWrite('location', await findLocationWriteTarget(db, scope, id), auth, versions)
+  if (!deleted) throw rejectedWrite(errors.LOCATION_NOT_FOUND, await findLocationWriteTarget(db, scope, id), auth, versions)
 }

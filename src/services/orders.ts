@@ -3,7 +3,7 @@ import { adjustStock, lockProducts, type SaleProduct, type StockChange } from '#
 import type { Db } from '#db/schema/index.js'
 import { uuidv7 } from '#db/ids.js'
 import type { TenantScope } from '#db/tenant-scope.js'
-import { AppError, conflict, invalidInput, notFound, type FieldError } from '../errors.js'
+import { errors, type FieldError } from '../errors/index.js'
 import type { CreateOrderBody, Order, OrderListQuery, OrderSummary } from '../schemas/orders.js'
 import { hasRole, requireRole, scopeOf, type AuthContext } from './auth-context.js'
 import { cursorPageOf, decodeTimeKey, encodeTimeKey, type CursorCodec, type CursorPage } from './cursor.js'
@@ -25,7 +25,7 @@ function refuseDuplicates (items: CreateOrderBody['items']): void {
     if (first === undefined) firstLine.set(item.product_id, index)
     else problems.push({ field: `/items/${index}/product_id`, message: `repeats /items/${first}/product_id; send one line per product with the total quantity` })
   })
-  if (problems.length > 0) throw invalidInput(problems, 'Each product may appear only once in an order.')
+  if (problems.length > 0) throw errors.INVALID_INPUT({ reason: 'duplicateProducts', details: problems })
 }
 
 /** Unknown products (or another tenant's, which look the same) and mixed currencies are 422. */
@@ -34,7 +34,7 @@ function checkProducts (items: CreateOrderBody['items'], products: Map<string, S
   items.forEach((item, index) => {
     if (!products.has(item.product_id)) unknown.push({ field: `/items/${index}/product_id`, message: 'no product with this id exists in this tenant' })
   })
-  if (unknown.length > 0) throw invalidInput(unknown, 'Some products do not exist in this tenant.')
+  if (unknown.length > 0) throw errors.INVALID_INPUT({ reason: 'unknownProducts', details: unknown })
 
   const currency = products.get(items[0]!.product_id)!.currency
   const mixed: FieldError[] = []
@@ -42,7 +42,7 @@ function checkProducts (items: CreateOrderBody['items'], products: Map<string, S
     const other = products.get(item.product_id)!.currency
     if (other !== currency) mixed.push({ field: `/items/${index}/product_id`, message: `is priced in ${other}, but the order is in ${currency} (from /items/0)` })
   })
-  if (mixed.length > 0) throw invalidInput(mixed, 'All products of an order must be priced in the same currency.')
+  if (mixed.length > 0) throw errors.INVALID_INPUT({ reason: 'mixedCurrencies', details: mixed })
   return currency
 }
 
@@ -54,7 +54,7 @@ function checkStock (items: CreateOrderBody['items'], products: Map<string, Sale
       ? [{ field: `/items/${index}/quantity`, message: `only ${stock} in stock`, product_id: item.product_id, requested: item.quantity, available: stock }]
       : []
   })
-  if (short.length > 0) throw conflict('INSUFFICIENT_STOCK', 'Not enough stock for some products; nothing was ordered.', short)
+  if (short.length > 0) throw errors.INSUFFICIENT_STOCK({ details: short })
 }
 
 /**
@@ -69,8 +69,8 @@ export async function createOrder (db: Db, auth: AuthContext, locationId: string
   const request = { key: idempotencyKey, operation: 'createOrder', input: { location_id: locationId, body: input }, status: 201 }
   return await withIdempotency(db, auth, request, async (trx) => {
     const location = await findOrderLocation(trx, scope, locationId)
-    if (location === undefined) throw notFound('location')
-    if (!location.active) throw conflict('LOCATION_INACTIVE', 'This location is inactive and takes no orders.')
+    if (location === undefined) throw errors.LOCATION_NOT_FOUND()
+    if (!location.active) throw errors.LOCATION_INACTIVE()
 
     const locked = await lockProducts(trx, scope, input.items.map((item) => item.product_id))
     const products = new Map(locked.map((product) => [product.id, product]))
@@ -120,7 +120,7 @@ export async function createOrder (db: Db, auth: AuthContext, locationId: string
 export async function getOrder (db: Db, auth: AuthContext, id: string): Promise<OrderRecord> {
   const scope = scopeOf(auth)
   const [order, items] = await Promise.all([findOrder(db, scope, id), findOrderItems(db, scope, id)])
-  if (order === undefined) throw notFound('order')
+  if (order === undefined) throw errors.ORDER_NOT_FOUND()
   return { ...order, items }
 }
 
@@ -141,14 +141,14 @@ export async function listOrders (db: Db, auth: AuthContext, query: OrderListQue
 export async function listLocationOrders (db: Db, auth: AuthContext, locationId: string, query: Omit<OrderListQuery, 'location_id'>, cursors: CursorCodec): Promise<CursorPage<OrderSummaryRecord>> {
   const scope = scopeOf(auth)
   const { limit, cursor, ...filters } = query
-  if (await findOrderLocation(db, scope, locationId) === undefined) throw notFound('location')
+  if (await findOrderLocation(db, scope, locationId) === undefined) throw errors.LOCATION_NOT_FOUND()
   return await listPage(db, scope, { ...filters, location_id: locationId }, { limit, cursor }, cursors)
 }
 
 /** Members act on the orders they created; admins and owners on every order of the tenant. */
-function requireOrderAccess (auth: AuthContext, createdBy: string | null, action: string): void {
+function requireOrderAccess (auth: AuthContext, createdBy: string | null, action: 'void' | 'pay'): void {
   if (hasRole(auth.role, 'admin') || createdBy === auth.userId) return
-  throw AppError.of('FORBIDDEN', `Members can only ${action} orders they created.`)
+  throw errors.FORBIDDEN({ reason: action === 'void' ? 'voidOwnOrdersOnly' : 'payOwnOrdersOnly' })
 }
 
 /**
@@ -162,10 +162,10 @@ export async function voidOrder (db: Db, auth: AuthContext, id: string, reason: 
   const request = { key: idempotencyKey, operation: 'voidOrder', input: { order_id: id, reason }, status: 200 }
   return await withIdempotency(db, auth, request, async (trx) => {
     const order = await lockOrder(trx, scope, id)
-    if (order === undefined) throw notFound('order')
-    if (order.status === 'voided') throw conflict('ORDER_ALREADY_VOIDED', 'This order is already voided.')
+    if (order === undefined) throw errors.ORDER_NOT_FOUND()
+    if (order.status === 'voided') throw errors.ORDER_ALREADY_VOIDED()
     requireOrderAccess(auth, order.created_by, 'void')
-    if (order.status === 'paid' && !hasRole(auth.role, 'admin')) throw AppError.of('FORBIDDEN', 'Only admins and owners can void a paid order.')
+    if (order.status === 'paid' && !hasRole(auth.role, 'admin')) throw errors.FORBIDDEN({ reason: 'voidPaidOrder' })
 
     const items = await findOrderItems(trx, scope, id)
     await lockProducts(trx, scope, items.map((item) => item.product_id))
@@ -182,10 +182,10 @@ export async function payOrder (db: Db, auth: AuthContext, id: string, idempoten
   const request = { key: idempotencyKey, operation: 'payOrder', input: { order_id: id }, status: 200 }
   return await withIdempotency(db, auth, request, async (trx) => {
     const order = await lockOrder(trx, scope, id)
-    if (order === undefined) throw notFound('order')
-    if (order.status === 'voided') throw conflict('ORDER_VOIDED', 'A voided order cannot be paid.')
-    if (order.status === 'paid') throw conflict('ORDER_ALREADY_PAID', 'This order is already paid.')
-    requireOrderAccess(auth, order.created_by, 'pay for')
+    if (order === undefined) throw errors.ORDER_NOT_FOUND()
+    if (order.status === 'voided') throw errors.ORDER_VOIDED()
+    if (order.status === 'paid') throw errors.ORDER_ALREADY_PAID()
+    requireOrderAccess(auth, order.created_by, 'pay')
     const paid = await markOrderPaid(trx, scope, id, auth.userId)
     return { ...paid, items: await findOrderItems(trx, scope, id) }
   })

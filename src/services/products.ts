@@ -2,10 +2,10 @@ import { countProducts, deleteProduct as deleteProductRow, findProduct, findProd
 import { findTenant } from '#db/queries/tenants.js'
 import type { Db } from '#db/schema/index.js'
 import { uuidv7 } from '#db/ids.js'
-import { conflict, notFound } from '../errors.js'
+import { constraints, isForeignKeyViolation, isUniqueViolation } from '#db/postgres-errors.js'
+import { errors } from '../errors/index.js'
 import type { CreateProductBody, Product, ProductListQuery, UpdateProductBody } from '../schemas/products.js'
 import { requireRole, scopeOf, type AuthContext } from './auth-context.js'
-import { isForeignKeyViolation, isUniqueViolation } from './database-errors.js'
 import { fetchPage, parseSort, type Page } from './pagination.js'
 import { requireCurrency } from './reference-data.js'
 import { rejectedWrite, writeGuardFor } from './writes.js'
@@ -14,7 +14,7 @@ import { rejectedWrite, writeGuardFor } from './writes.js'
 export type ProductRecord = Product & { version: number }
 
 function skuTaken (error: unknown): never {
-  if (isUniqueViolation(error, 'products_tenant_sku_key')) throw conflict('SKU_TAKEN', 'Another product in this tenant has this SKU.')
+  if (isUniqueViolation(error, constraints.productsTenantSku)) throw errors.SKU_TAKEN()
   throw error
 }
 
@@ -23,7 +23,7 @@ export async function createProduct (db: Db, auth: AuthContext, input: CreatePro
   requireCurrency(input.currency)
   const scope = scopeOf(auth)
   const currency = input.currency ?? (await findTenant(db, scope))?.currency
-  if (currency === undefined) throw notFound('tenant')
+  if (currency === undefined) throw errors.TENANT_NOT_FOUND()
   return await insertProduct(db, scope, {
     id: uuidv7(),
     name: input.name,
@@ -40,7 +40,7 @@ export async function createProduct (db: Db, auth: AuthContext, input: CreatePro
 
 export async function getProduct (db: Db, auth: AuthContext, id: string): Promise<ProductRecord> {
   const product = await findProduct(db, scopeOf(auth), id)
-  if (product === undefined) throw notFound('product')
+  if (product === undefined) throw errors.PRODUCT_NOT_FOUND()
   return product
 }
 
@@ -59,15 +59,15 @@ export async function updateProduct (db: Db, auth: AuthContext, id: string, chan
   const scope = scopeOf(auth)
   const updated = await updateProductRow(db, scope, id, changes, guard).catch(skuTaken)
   if (updated !== undefined) return updated
-  throw rejectedWrite('product', await findProductWriteTarget(db, scope, id), auth, versions)
+  throw rejectedWrite(errors.PRODUCT_NOT_FOUND, await findProductWriteTarget(db, scope, id), auth, versions)
 }
 
 export async function deleteProduct (db: Db, auth: AuthContext, id: string, versions?: number[]): Promise<void> {
   const guard = writeGuardFor(auth, versions)
   const scope = scopeOf(auth)
   const deleted = await deleteProductRow(db, scope, id, guard).catch((error: unknown) => {
-    if (isForeignKeyViolation(error)) throw conflict('PRODUCT_IN_USE', 'Orders refer to this product; it cannot be deleted.')
+    if (isForeignKeyViolation(error, constraints.orderItemsProduct)) throw errors.PRODUCT_IN_USE()
     throw error
   })
-  if (!deleted) throw rejectedWrite('product', await findProductWriteTarget(db, scope, id), auth, versions)
+  if (!deleted) throw rejectedWrite(errors.PRODUCT_NOT_FOUND, await findProductWriteTarget(db, scope, id), auth, versions)
 }

@@ -1,4 +1,4 @@
-import { invalidInput } from '../errors.js'
+import { errors } from '../errors/index.js'
 
 const currencies = new Set(Intl.supportedValuesOf('currency'))
 /** The 249 officially assigned ISO 3166-1 alpha-2 codes (ICU also knows reserved ones such as EU, UK, XK). */
@@ -15,12 +15,12 @@ const canonicalTimeZones = new Set([...Intl.supportedValuesOf('timeZone'), 'UTC'
 
 /** A 422 unless `code` is an ISO 4217 currency the runtime knows. */
 export function requireCurrency (code: string | undefined, field = '/currency'): void {
-  if (code !== undefined && !currencies.has(code)) throw invalidInput([{ field, message: 'is not an ISO 4217 currency code' }])
+  if (code !== undefined && !currencies.has(code)) throw errors.INVALID_INPUT({ details: [{ field, message: 'is not an ISO 4217 currency code' }] })
 }
 
 /** A 422 unless `code` is an assigned ISO 3166-1 alpha-2 country code (null and absent pass). */
 export function requireCountry (code: string | null | undefined, field = '/country'): void {
-  if (typeof code === 'string' && !countries.has(code)) throw invalidInput([{ field, message: 'is not an ISO 3166-1 alpha-2 country code' }])
+  if (typeof code === 'string' && !countries.has(code)) throw errors.INVALID_INPUT({ details: [{ field, message: 'is not an ISO 3166-1 alpha-2 country code' }] })
 }
 
 /** The zone the runtime resolves a name to, or undefined when it knows none (UTC offsets are not names). */
@@ -42,5 +42,5 @@ function resolveTimeZone (zone: string): string | undefined {
 export function requireTimeZone (zone: string | undefined, field = '/timezone'): void {
   if (zone === undefined || canonicalTimeZones.has(zone)) return
   const resolved = resolveTimeZone(zone)
-  if (resolved === undefined || resolved.toLowerCase() === zone.toLowerCase()) throw invalidInput([{ field, message: 'is not an IANA time zone' }])
+  if (resolved === undefined || resolved.toLowerCase() === zone.toLowerCase()) throw errors.INVALID_INPUT({ details: [{ field, message: 'is not an IANA time zone' }] })
 }

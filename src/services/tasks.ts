@@ -1,10 +1,10 @@
-import { ASSIGNEE_CONSTRAINT, countTasks, deleteTask as deleteTaskRow, findTask, findTaskWriteTarget, insertTask, listTasks as listTaskRows, updateTask as updateTaskRow } from '#db/queries/tasks.js'
+import { countTasks, deleteTask as deleteTaskRow, findTask, findTaskWriteTarget, insertTask, listTasks as listTaskRows, updateTask as updateTaskRow } from '#db/queries/tasks.js'
 import type { Db, TaskUpdate } from '#db/schema/index.js'
 import { uuidv7 } from '#db/ids.js'
-import { invalidInput, notFound } from '../errors.js'
+import { constraints, isForeignKeyViolation } from '#db/postgres-errors.js'
+import { errors } from '../errors/index.js'
 import { defaultTaskPriority, defaultTaskStatus, type CreateTaskBody, type ReplaceTaskBody, type Task, type TaskListQuery, type UpdateTaskBody } from '../schemas/tasks.js'
 import { requireRole, scopeOf, type AuthContext } from './auth-context.js'
-import { isForeignKeyViolation } from './database-errors.js'
 import { fetchPage, parseSort, type Page } from './pagination.js'
 import { rejectedWrite, writeGuardFor } from './writes.js'
 
@@ -13,7 +13,7 @@ export type TaskRecord = Task & { version: number }
 
 /** The foreign key (tenant_id, assignee_id) -> memberships refused the assignee. */
 function assigneeNotMember (error: unknown): never {
-  if (isForeignKeyViolation(error, ASSIGNEE_CONSTRAINT)) throw invalidInput([{ field: '/assignee_id', message: 'is not a member of this tenant' }])
+  if (isForeignKeyViolation(error, constraints.tasksAssigneeMembership)) throw errors.INVALID_INPUT({ details: [{ field: '/assignee_id', message: 'is not a member of this tenant' }] })
   throw error
 }
 
@@ -33,7 +33,7 @@ export async function createTask (db: Db, auth: AuthContext, input: CreateTaskBo
 
 export async function getTask (db: Db, auth: AuthContext, id: string): Promise<TaskRecord> {
   const task = await findTask(db, scopeOf(auth), id)
-  if (task === undefined) throw notFound('task')
+  if (task === undefined) throw errors.TASK_NOT_FOUND()
   return task
 }
 
@@ -50,7 +50,7 @@ async function writeTask (db: Db, auth: AuthContext, id: string, changes: TaskUp
   const scope = scopeOf(auth)
   const updated = await updateTaskRow(db, scope, id, changes, guard).catch(assigneeNotMember)
   if (updated !== undefined) return updated
-  throw rejectedWrite('task', await findTaskWriteTarget(db, scope, id), auth, versions)
+  throw rejectedWrite(errors.TASK_NOT_FOUND, await findTaskWriteTarget(db, scope, id), auth, versions)
 }
 
 /** PATCH: absent keys stay as they are, null clears a nullable field. */
@@ -73,5 +73,5 @@ export async function replaceTask (db: Db, auth: AuthContext, id: string, input:
 export async function deleteTask (db: Db, auth: AuthContext, id: string, versions?: number[]): Promise<void> {
   const guard = writeGuardFor(auth, versions)
   const scope = scopeOf(auth)
-  if (!await deleteTaskRow(db, scope, id, guard)) throw rejectedWrite('task', await findTaskWriteTarget(db, scope, id), auth, versions)
+  if (!await deleteTaskRow(db, scope, id, guard)) throw rejectedWrite(errors.TASK_NOT_FOUND, await findTaskWriteTarget(db, scope, id), auth, versions)
 }

@@ -1,5 +1,5 @@
 import type { WriteGuard, WriteTarget } from '#db/queries/write-guard.js'
-import { AppError, notFound } from '../errors.js'
+import { errors, type AppError } from '../errors/index.js'
 import { hasRole, requireOwnershipOrAdmin, requireRole, type AuthContext } from './auth-context.js'
 
 /**
@@ -15,10 +15,10 @@ export function writeGuardFor (auth: AuthContext, versions: number[] | undefined
  * A guarded write matched no row: say why, in the order a client can act on. The happy path
  * never pays for this second read.
  */
-export function rejectedWrite (resource: string, target: WriteTarget | undefined, auth: AuthContext, versions: number[] | undefined): AppError {
-  if (target === undefined) return notFound(resource)
+export function rejectedWrite (notFound: () => AppError, target: WriteTarget | undefined, auth: AuthContext, versions: number[] | undefined): AppError {
+  if (target === undefined) return notFound()
   requireOwnershipOrAdmin(auth, target.created_by)
-  if (versions !== undefined && !versions.includes(target.version)) return AppError.of('PRECONDITION_FAILED')
+  if (versions !== undefined && !versions.includes(target.version)) return errors.PRECONDITION_FAILED()
   // The row changed between the write and this read; the client should re-read and retry.
-  return AppError.of('PRECONDITION_FAILED', 'The resource changed while it was being written; fetch it and retry.')
+  return errors.PRECONDITION_FAILED({ reason: 'changedDuringWrite' })
 }

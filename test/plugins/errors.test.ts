@@ -2,7 +2,7 @@ import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
-import { AppError } from '#src/errors.js'
+import { errors } from '#src/errors/index.js'
 import { useTestApp } from '../helpers/app.js'
 
 const EchoBody = Type.Object({
@@ -18,7 +18,7 @@ function addProbeRoutes (app: FastifyInstance): void {
   app.get('/probe/query', { schema: { querystring: Type.Object({ page: Type.Integer({ minimum: 1, default: 1 }) }, { additionalProperties: false }) } },
     async (request) => ({ data: request.query, error: null }))
   app.get('/probe/crash', async () => { throw new Error('secret internal detail: relation "users" at 10.0.0.5') })
-  app.get('/probe/domain', async () => { throw AppError.of('FORBIDDEN') })
+  app.get('/probe/domain', async () => { throw errors.FORBIDDEN() })
   app.get('/probe/sql-error', async () => { throw Object.assign(new Error('duplicate key value violates unique constraint "users_email_key"'), { code: '23505', detail: 'Key (email)=(a@b.c) already exists.' }) })
 }
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { AppError } from '#src/errors.js'
+import { AppError } from '#src/errors/index.js'
 import { createCursorCodec, cursorPageOf, decodeTimeKey, encodeTimeKey } from '#src/services/cursor.js'
 
 const codec = createCursorCodec('a-secret-of-at-least-thirty-two-bytes')

@@ -1,0 +1,57 @@
+import { errorCatalogue, type ErrorCode, type ReasonOf } from './catalogue.js'
+
+export { errorCatalogue, type ErrorCode } from './catalogue.js'
+
+/** One problem with one input, the shape schema validation produces: `{ field: '/price_cents', message }`. */
+export interface FieldError {
+  field: string
+  message: string
+  /** Some codes add facts a client can act on (INSUFFICIENT_STOCK: product_id, requested, available). */
+  [extra: string]: unknown
+}
+
+export type ErrorParams = Record<string, string | number>
+
+export interface ErrorOptions<C extends ErrorCode> {
+  /** A more specific message of this code, from its `reasons` in the catalogue. */
+  reason?: ReasonOf<C>
+  /** Values for the `{name}` placeholders of the message. */
+  params?: ErrorParams
+  details?: FieldError[] | null
+}
+
+function fill (template: string, params: ErrorParams | undefined): string {
+  if (params === undefined) return template
+  return template.replace(/\{(\w+)\}/g, (placeholder, name: string) => String(params[name] ?? placeholder))
+}
+
+/**
+ * The one error type of the application. Services throw it, the error plugin turns it into the
+ * envelope; code, status and message always come from the catalogue. Build it through `errors`.
+ */
+export class AppError extends Error {
+  readonly code: ErrorCode
+  readonly statusCode: number
+  readonly reason: string | undefined
+  readonly params: ErrorParams | undefined
+  readonly details: FieldError[] | null
+
+  constructor (code: ErrorCode, options: { reason?: string | undefined, params?: ErrorParams | undefined, details?: FieldError[] | null | undefined } = {}) {
+    const entry: { status: number, message: string, reasons?: Record<string, string> } = errorCatalogue[code]
+    const template = options.reason === undefined ? entry.message : entry.reasons?.[options.reason] ?? entry.message
+    super(fill(template, options.params))
+    this.name = 'AppError'
+    this.code = code
+    this.statusCode = entry.status
+    this.reason = options.reason
+    this.params = options.params
+    this.details = options.details ?? null
+  }
+}
+
+type ErrorFactory<C extends ErrorCode> = (options?: ErrorOptions<C>) => AppError
+
+/** `errors.LAST_OWNER()`, `errors.FORBIDDEN({ reason: 'guestReadOnly' })`: one factory per catalogue code. */
+export const errors = Object.fromEntries(
+  Object.keys(errorCatalogue).map((code) => [code, (options?: ErrorOptions<ErrorCode>) => new AppError(code as ErrorCode, options)])
+) as { readonly [C in ErrorCode]: ErrorFactory<C> }

@@ -9,7 +9,7 @@ import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import pg from 'pg'
-import { startEmbeddedPostgres } from '#db/embedded.js'
+import { startEmbeddedPostgres } from '#db/embedded/index.js'
 import { procAvailable, readStat, treeTicks } from './proc.js'
 
 export interface BenchDatabase {

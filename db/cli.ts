@@ -4,7 +4,7 @@
  */
 import { loadConfig } from '#src/config.js'
 import { createDatabase } from './database.js'
-import { startEmbeddedPostgres } from './embedded.js'
+import { startEmbeddedPostgres } from './embedded/index.js'
 import { createMigrator, unwrapMigrationResult } from './migrator.js'
 
 const command = process.argv[2]

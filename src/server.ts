@@ -5,7 +5,7 @@ import closeWithGrace from 'close-with-grace'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from './app.js'
 import { ConfigError, loadConfig } from './config.js'
-import { startEmbeddedPostgres, EmbeddedPostgresError, type EmbeddedPostgres } from '#db/embedded.js'
+import { startEmbeddedPostgres, EmbeddedPostgresError, type EmbeddedPostgres } from '#db/embedded/index.js'
 import { MigrationError, migrateToLatest } from '#db/migrator.js'
 
 /** Problems a user can fix get one line on stderr and exit code 1, not a stack trace. */

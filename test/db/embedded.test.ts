@@ -10,7 +10,7 @@ import path from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import pg from 'pg'
-import { EmbeddedPostgresError, startEmbeddedPostgres, type EmbeddedPostgres } from '#db/embedded.js'
+import { EmbeddedPostgresError, startEmbeddedPostgres, type EmbeddedPostgres } from '#db/embedded/index.js'
 
 const embeddedModule = pathToFileURL(fileURLToPath(new URL('../../db/embedded.ts', import.meta.url))).href
 const TIMEOUT = 120_000

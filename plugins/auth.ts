@@ -1,20 +1,26 @@
 import fp from 'fastify-plugin'
 import jwt from '@fastify/jwt'
-import type { FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { roles, type Role } from '#db/schema/index.js'
 import { errors } from '#src/errors/index.js'
+import { bearerToken } from '#src/http/bearer.js'
 import type { AuthContext } from '#src/services/auth-context.js'
 import type { AccessClaims, AccessTokenSigner } from '#src/services/tokens.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** onRequest hook: verifies the Bearer access token and sets `request.auth`, or answers 401. */
+    /** onRequest hook: verifies the Bearer access token and sets `request.authContext`, or answers 401. */
     authenticate: (request: FastifyRequest) => Promise<void>
     accessTokens: AccessTokenSigner
   }
   interface FastifyRequest {
-    /** Set by `authenticate`; present on every route that uses it (see the autohooks files). */
-    auth: AuthContext
+    /** The verified caller, or null: set by `authenticate`, null before it runs and on public routes. */
+    authContext: AuthContext | null
+    /**
+     * The verified caller, on routes guarded by `requireAuthentication`. Reading it anywhere else is
+     * a programming error and throws (a 500), rather than handing out a null as a caller.
+     */
+    readonly auth: AuthContext
   }
 }
 
@@ -24,13 +30,28 @@ declare module '@fastify/jwt' {
   }
 }
 
+/** The name of the security scheme in the OpenAPI document (see plugins/openapi.ts). */
+export const BEARER_SCHEME = 'bearerAuth'
+
 const ALGORITHM = 'HS256'
-const BEARER = /^Bearer +(\S+)\s*$/i
 const roleSet = new Set<string>(roles)
+const bearerSecurity = [{ [BEARER_SCHEME]: [] }]
 
 function isAccessClaims (claims: Partial<AccessClaims>): claims is AccessClaims {
   return typeof claims.sub === 'string' && typeof claims.tenant_id === 'string' &&
     typeof claims.sid === 'string' && typeof claims.role === 'string' && roleSet.has(claims.role)
+}
+
+/**
+ * Guards every route registered in `scope` and below it: a valid access token is required, and
+ * each route's OpenAPI operation says so. The check and its documentation are set in this one
+ * place, so they cannot disagree (the autohooks files and /auth/logout-all call it).
+ */
+export function requireAuthentication (scope: FastifyInstance): void {
+  scope.addHook('onRoute', (route) => {
+    route.schema = { ...route.schema, security: bearerSecurity }
+  })
+  scope.addHook('onRequest', scope.authenticate)
 }
 
 /**
@@ -56,10 +77,17 @@ export default fp(async (app) => {
     ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS
   })
 
-  app.decorateRequest('auth', null as unknown as AuthContext)
+  app.decorateRequest('authContext', null)
+  app.decorateRequest('auth', {
+    getter (this: FastifyRequest) {
+      const context = this.authContext
+      if (context === null) throw new Error('request.auth was read on a route that does not authenticate (see requireAuthentication)')
+      return context
+    }
+  })
 
   app.decorate('authenticate', async (request: FastifyRequest) => {
-    const token = BEARER.exec(request.headers.authorization ?? '')?.[1]
+    const token = bearerToken(request.headers.authorization)
     if (token === undefined) throw errors.UNAUTHORIZED({ reason: 'missingToken' })
     let claims: Partial<AccessClaims>
     try {
@@ -69,6 +97,6 @@ export default fp(async (app) => {
       throw errors.UNAUTHORIZED({ reason: 'invalidToken' })
     }
     if (!isAccessClaims(claims)) throw errors.UNAUTHORIZED({ reason: 'invalidToken' })
-    request.auth = { userId: claims.sub, tenantId: claims.tenant_id, role: claims.role as Role, sessionId: claims.sid }
+    request.authContext = { userId: claims.sub, tenantId: claims.tenant_id, role: claims.role as Role, sessionId: claims.sid }
   })
 }, { name: 'auth', dependencies: ['config'] })

@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin'
+import { routeLabel } from '#src/http/route-label.js'
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
 
 export interface Metrics {
@@ -21,9 +22,6 @@ declare module 'fastify' {
     metrics: Metrics
   }
 }
-
-/** The route label of requests that matched no route: never the raw URL, which is unbounded. */
-export const UNMATCHED_ROUTE = '__unmatched__'
 
 const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
 
@@ -77,7 +75,7 @@ export default fp(async (app) => {
   })
   app.addHook('onResponse', (request, reply, done) => {
     inFlight.dec()
-    duration.observe({ method: request.method, route: request.routeOptions.url ?? UNMATCHED_ROUTE, status_code: reply.statusCode }, reply.elapsedTime / 1000)
+    duration.observe({ method: request.method, route: routeLabel(request), status_code: reply.statusCode }, reply.elapsedTime / 1000)
     done()
   })
   // A client that disconnects before the answer gets no onResponse.

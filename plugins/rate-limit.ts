@@ -3,6 +3,7 @@ import fp from 'fastify-plugin'
 import rateLimit, { normalizeIP } from '@fastify/rate-limit'
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import { errors } from '#src/errors/index.js'
+import { normalizeEmail } from '#src/services/email.js'
 import { StoreHealth } from '#src/rate-limit/store-health.js'
 import { tenantLimits } from '#src/rate-limit/tenant-limits.js'
 
@@ -45,7 +46,7 @@ const LOG_INTERVAL_MS = 30_000
  * Rate limits (@fastify/rate-limit, fixed one-minute windows, in memory or in Redis):
  * - anonymous requests: per client IP, checked at onRequest, before any work;
  * - authenticated requests: per tenant (its plan, or the default) and per user, checked at
- *   preHandler once `authenticate` has set `request.auth`; they do not use the IP budget;
+ *   preHandler once `authenticate` has set `request.authContext`; they do not use the IP budget;
  * - login, register and refresh: also per client IP and credential (hashed), after body parsing;
  * - routes with `config.operational` (health, readiness, metrics): never.
  * A failing store fails open: the request goes through unlimited, counted and logged. Each check
@@ -117,8 +118,8 @@ export default fp(async (app) => {
   app.addHook('preHandler', (request, reply, done) => {
     const routeConfig = request.routeOptions.config
     if (routeConfig.operational === true) return done()
-    // `auth` is null until `authenticate` has verified a token (see plugins/auth.ts).
-    if (request.auth !== null) return finish(enforce(request, reply, user, tenant), done)
+    // `authContext` is null until `authenticate` has verified a token (see plugins/auth.ts).
+    if (request.authContext !== null) return finish(enforce(request, reply, user, tenant), done)
     // Without an Authorization header the IP budget was already checked at onRequest.
     const checkedAnonymous = request.headers.authorization === undefined
     if (routeConfig.credentialField !== undefined) {
@@ -183,6 +184,6 @@ function credentialKey (request: FastifyRequest): string {
   const field = request.routeOptions.config.credentialField ?? 'email'
   const given = (request.body as Record<string, unknown> | undefined)?.[field]
   let credential = typeof given === 'string' ? given : ''
-  if (field === 'email') credential = credential.trim().toLowerCase()
+  if (field === 'email') credential = normalizeEmail(credential)
   return `${normalizeIP(request.ip)}:${createHash('sha256').update(credential).digest('base64url').slice(0, 22)}`
 }

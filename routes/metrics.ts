@@ -1,8 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { errors } from '#src/errors/index.js'
+import { bearerToken } from '#src/http/bearer.js'
 
-const BEARER = /^Bearer +(\S+)\s*$/i
 const digest = (text: string): Buffer => createHash('sha256').update(text).digest()
 
 /** Prometheus scrape endpoint; with METRICS_TOKEN set it needs `Authorization: Bearer <token>`. */
@@ -15,7 +15,7 @@ const metrics: FastifyPluginAsyncTypebox = async (app) => {
     schema: { hide: true }
   }, async (request, reply) => {
     if (expected !== undefined) {
-      const given = BEARER.exec(request.headers.authorization ?? '')?.[1]
+      const given = bearerToken(request.headers.authorization)
       if (given === undefined || !timingSafeEqual(digest(given), expected)) {
         throw errors.UNAUTHORIZED({ reason: 'metricsToken' })
       }

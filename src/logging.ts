@@ -1,5 +1,6 @@
 import { LogController, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify'
 import type { Config } from './config.js'
+import { routeLabel } from './http/route-label.js'
 
 /** Everything that can carry a credential, wherever it appears in a log object. */
 const redactPaths = [
@@ -44,7 +45,7 @@ export class RequestLogController extends LogController {
     if (error == null && !this.#completionLines) return
     const line = {
       method: request.method,
-      route: request.routeOptions.url ?? 'unmatched',
+      route: routeLabel(request),
       url: request.url,
       status: reply.statusCode,
       duration_ms: Math.round(reply.elapsedTime * 100) / 100

@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { Db, NewRefreshToken, RefreshTokenRow, Trx } from '../schema/index.js'
 
 export async function insertRefreshToken (db: Db, token: NewRefreshToken): Promise<void> {
@@ -14,17 +15,17 @@ export async function findRefreshToken (db: Db, tokenHash: Buffer): Promise<Refr
 }
 
 export async function markRotated (db: Db, id: string, replacedBy: string): Promise<void> {
-  await db.updateTable('refresh_tokens').set({ revoked_at: new Date().toISOString(), replaced_by: replacedBy }).where('id', '=', id).execute()
+  await db.updateTable('refresh_tokens').set({ revoked_at: sql<string>`now()`, replaced_by: replacedBy }).where('id', '=', id).execute()
 }
 
 export async function revokeFamily (db: Db, familyId: string): Promise<void> {
-  await db.updateTable('refresh_tokens').set({ revoked_at: new Date().toISOString() })
+  await db.updateTable('refresh_tokens').set({ revoked_at: sql<string>`now()` })
     .where('family_id', '=', familyId).where('revoked_at', 'is', null).execute()
 }
 
 /** Revokes every session of a user, or every one but `exceptFamily` (the caller's own). */
 export async function revokeUserSessions (db: Db, userId: string, exceptFamily?: string): Promise<void> {
-  let query = db.updateTable('refresh_tokens').set({ revoked_at: new Date().toISOString() })
+  let query = db.updateTable('refresh_tokens').set({ revoked_at: sql<string>`now()` })
     .where('user_id', '=', userId).where('revoked_at', 'is', null)
   if (exceptFamily !== undefined) query = query.where('family_id', '!=', exceptFamily)
   await query.execute()

@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { Db, NewTenant, TenantRow } from '../schema/index.js'
 import type { TenantScope } from '../tenant-scope.js'
 
@@ -11,7 +12,7 @@ export async function findTenant (db: Db, scope: TenantScope): Promise<TenantRow
 
 export async function updateTenant (db: Db, scope: TenantScope, changes: { name?: string, currency?: string }): Promise<TenantRow | undefined> {
   return await db.updateTable('tenants')
-    .set({ ...changes, updated_at: new Date().toISOString() })
+    .set({ ...changes, updated_at: sql<string>`now()` })
     .where('id', '=', scope.tenantId)
     .returningAll()
     .executeTakeFirst()

@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { Db, NewUser, UserRow } from '../schema/index.js'
 
 /** The columns of a user that may leave the database layer (never the password hash). */
@@ -28,7 +29,7 @@ export async function findPasswordHash (db: Db, userId: string): Promise<string 
 
 export async function updateUser (db: Db, id: string, changes: { name?: string, password_hash?: string }): Promise<PublicUser | undefined> {
   return await db.updateTable('users')
-    .set({ ...changes, updated_at: new Date().toISOString() })
+    .set({ ...changes, updated_at: sql<string>`now()` })
     .where('id', '=', id)
     .returning(publicUserColumns)
     .executeTakeFirst()

@@ -61,7 +61,6 @@ export const errorCatalogue = {
   TASK_NOT_FOUND: { status: 404, message: 'No task with this id exists in this tenant.' },
   ORDER_NOT_FOUND: { status: 404, message: 'No order with this id exists in this tenant.' },
 
-  CONFLICT: { status: 409, message: 'The request conflicts with the current state.' },
   EMAIL_TAKEN: { status: 409, message: 'An account with this email already exists.' },
   ALREADY_A_MEMBER: { status: 409, message: 'This user is already a member of the tenant.' },
   LAST_OWNER: { status: 409, message: 'A tenant must keep at least one owner: make someone else an owner first.' },

@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox'
+import { Timestamp, Uuid } from './fields.js'
 import { roles } from '#db/schema/memberships.js'
-import { Timestamp, Uuid } from './common.js'
 import { dataEnvelope, pageEnvelope } from './envelope.js'
 import { ref } from './ref.js'
 

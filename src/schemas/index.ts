@@ -9,7 +9,7 @@ import { taskSchemas } from './tasks.js'
 /** Schemas registered once with `app.addSchema`, referenced by `$id`, and named in OpenAPI. */
 export const sharedSchemas = [ErrorDetail, ErrorBody, ErrorEnvelope, PageMeta, CursorMeta, HealthResponse, ...identitySchemas, ...productSchemas, ...locationSchemas, ...taskSchemas, ...orderSchemas]
 
-export * from './common.js'
+export { Timestamp, Uuid } from './fields.js'
 export * from './envelope.js'
 export * from './system.js'
 export { ref } from './ref.js'

@@ -1,7 +1,6 @@
 import { Type, type Static } from 'typebox'
-import { Timestamp, Uuid } from './common.js'
 import { dataEnvelope, pageEnvelope } from './envelope.js'
-import { CountryCode, nullable, SearchTerm, TimeZoneName } from './fields.js'
+import { CountryCode, nullable, SearchTerm, Timestamp, TimeZoneName, Uuid } from './fields.js'
 import { PageQuery } from './params.js'
 import { ref } from './ref.js'
 

@@ -1,8 +1,7 @@
 import { Type, type Static } from 'typebox'
 import { orderStatuses } from '#db/schema/orders.js'
-import { Timestamp, Uuid } from './common.js'
 import { cursorEnvelope, dataEnvelope } from './envelope.js'
-import { dateTimeInput, nullable } from './fields.js'
+import { dateTimeInput, nullable, Timestamp, Uuid } from './fields.js'
 import { ref } from './ref.js'
 
 export const MAX_ORDER_LINES = 100

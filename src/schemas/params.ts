@@ -1,5 +1,5 @@
 import { Type } from 'typebox'
-import { Uuid } from './common.js'
+import { Uuid } from './fields.js'
 
 export const TenantParams = Type.Object({ tenant_id: Uuid }, { additionalProperties: false })
 

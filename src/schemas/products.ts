@@ -1,7 +1,6 @@
 import { Type, type Static } from 'typebox'
-import { Timestamp, Uuid } from './common.js'
 import { dataEnvelope, pageEnvelope } from './envelope.js'
-import { CurrencyCode, MoneyCents, nullable, SearchTerm, Slug } from './fields.js'
+import { CurrencyCode, MoneyCents, nullable, SearchTerm, Slug, Timestamp, Uuid } from './fields.js'
 import { PageQuery } from './params.js'
 import { ref } from './ref.js'
 

@@ -1,8 +1,7 @@
 import { Type, type Static } from 'typebox'
 import { taskPriorities, taskStatuses } from '#db/schema/tasks.js'
-import { Timestamp, Uuid } from './common.js'
 import { dataEnvelope, pageEnvelope } from './envelope.js'
-import { DateTimeInput, dateTimeInput, nullable } from './fields.js'
+import { DateTimeInput, dateTimeInput, nullable, Timestamp, Uuid } from './fields.js'
 import { PageQuery } from './params.js'
 import { ref } from './ref.js'
 

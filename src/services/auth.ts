@@ -8,6 +8,7 @@ import { findCredentialsByEmail, findUserById, insertUser, type PublicUser } fro
 import { constraints, isUniqueViolation } from '#db/postgres-errors.js'
 import { errors } from '../errors/index.js'
 import type { Session } from '../schemas/identity.js'
+import { normalizeEmail } from './email.js'
 import { hashPassword, verifyPassword } from './passwords.js'
 import { hashRefreshToken, newRefreshToken, type AccessTokenSigner } from './tokens.js'
 
@@ -15,10 +16,6 @@ export interface AuthDeps {
   db: Db
   signer: AccessTokenSigner
   refreshTtlDays: number
-}
-
-export function normalizeEmail (email: string): string {
-  return email.trim().toLowerCase()
 }
 
 const DAY_MS = 86_400_000

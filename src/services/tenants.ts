@@ -6,7 +6,7 @@ import { constraints, isUniqueViolation } from '#db/postgres-errors.js'
 import { errors } from '../errors/index.js'
 import type { Tenant } from '../schemas/identity.js'
 import { requireRole, scopeOf, type AuthContext } from './auth-context.js'
-import { normalizeEmail } from './auth.js'
+import { normalizeEmail } from './email.js'
 import { pageOf, pageWindow, type Page, type PageRequest } from './pagination.js'
 
 export async function getTenant (db: Db, auth: AuthContext): Promise<Tenant> {

@@ -12,7 +12,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import pg from 'pg'
 import { EmbeddedPostgresError, startEmbeddedPostgres, type EmbeddedPostgres } from '#db/embedded/index.js'
 
-const embeddedModule = pathToFileURL(fileURLToPath(new URL('../../db/embedded.ts', import.meta.url))).href
+const embeddedModule = pathToFileURL(fileURLToPath(new URL('../../db/embedded/index.ts', import.meta.url))).href
 const TIMEOUT = 120_000
 
 /** Cleanup steps for one test, run last-in first-out after it, even when an assertion failed. */

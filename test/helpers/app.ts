@@ -4,7 +4,7 @@ import { buildApp, type AppConfig } from '#src/app.js'
 import { loadConfig } from '#src/config.js'
 import { createDatabase } from '#db/database.js'
 import { migrateToLatest } from '#db/migrator.js'
-import { createTestDatabase } from '../support/database.js'
+import { createTestDatabase } from './test-database.js'
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-at-least-32-bytes-long'
 

@@ -1,24 +1,15 @@
 import assert from 'node:assert/strict'
 import type { FastifyInstance } from 'fastify'
+import type { Location } from '#src/schemas/locations.js'
+import type { Product } from '#src/schemas/products.js'
 import { bearer, type TestSession } from './identity.js'
 
-export interface TestProduct {
-  id: string
-  name: string
-  price_cents: number
-  currency: string
-  stock: number
-}
-
-export interface TestLocation {
-  id: string
-  name: string
-}
+export type { Location, Product }
 
 let counter = 0
 
 /** Creates a product in the session's tenant through the API (members and above). */
-export async function createProduct (app: FastifyInstance, session: TestSession, fields: Partial<{ name: string, price_cents: number, stock: number, currency: string }> = {}): Promise<TestProduct> {
+export async function createProduct (app: FastifyInstance, session: TestSession, fields: Partial<{ name: string, price_cents: number, stock: number, currency: string }> = {}): Promise<Product> {
   counter += 1
   const response = await app.inject({
     method: 'POST',
@@ -31,7 +22,7 @@ export async function createProduct (app: FastifyInstance, session: TestSession,
 }
 
 /** Creates a location in the session's tenant through the API (members and above). */
-export async function createLocation (app: FastifyInstance, session: TestSession, fields: Partial<{ name: string, active: boolean }> = {}): Promise<TestLocation> {
+export async function createLocation (app: FastifyInstance, session: TestSession, fields: Partial<{ name: string, active: boolean }> = {}): Promise<Location> {
   counter += 1
   const response = await app.inject({
     method: 'POST',

@@ -1,14 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import assert from 'node:assert/strict'
 import type { FastifyInstance } from 'fastify'
+import type { Session } from '#src/schemas/identity.js'
 
-export interface TestSession {
-  user: { id: string, email: string, name: string }
-  tenant: { id: string, name: string }
-  role: string
-  access_token: string
-  refresh_token: string
-}
+/** What register, login and refresh answer (the API's own Session type). */
+export type TestSession = Session
 
 export const PASSWORD = 'correct horse battery staple'
 

@@ -55,4 +55,11 @@ describe('the error catalogue', () => {
     }
     assert.deepEqual(offenders, [], 'use errors.<CODE>() from src/errors instead of writing the code')
   })
+
+  test('docs/api-conventions.md lists every code with its status, and no code the API does not have', async () => {
+    const text = await readFile(path.join(projectRoot, 'docs', 'api-conventions.md'), 'utf8')
+    const listed = new Map([...text.matchAll(/^\| (\d{3}) \| `([A-Z_]+)` \|/gm)].map((match) => [match[2] ?? '', Number(match[1])]))
+    const catalogue = new Map(Object.entries(errorCatalogue).map(([code, entry]) => [code, entry.status]))
+    assert.deepEqual(Object.fromEntries(listed), Object.fromEntries(catalogue))
+  })
 })

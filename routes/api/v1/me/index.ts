@@ -4,7 +4,6 @@ import { MeResponse, UpdateMeBody, UserResponse } from '#src/schemas/identity.js
 import { getMe, updateMe } from '#src/services/account.js'
 
 const tags = ['me']
-const security = [{ bearerAuth: [] }]
 
 const me: FastifyPluginAsyncTypebox = async (app) => {
   app.get('', {
@@ -12,7 +11,6 @@ const me: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'getMe',
       summary: 'The signed-in user, the active tenant and role, and every tenant the user belongs to',
       tags,
-      security,
       response: { 200: ref(MeResponse), ...errorResponses(401, 429) }
     }
   }, async (request) => ({ data: await getMe(app.db, request.auth), error: null }))
@@ -22,7 +20,6 @@ const me: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'updateMe',
       summary: 'Rename the user or change the password (which signs out the other sessions)',
       tags,
-      security,
       body: ref(UpdateMeBody),
       response: { 200: ref(UserResponse), ...errorResponses(400, 401, 413, 415, 422, 429) }
     }

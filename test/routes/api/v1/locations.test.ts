@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import { before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
+import type { Location } from '#src/schemas/locations.js'
 import { useTestApp } from '#test/helpers/app.js'
 import { registerUser, tenantWithRoles, type TestSession } from '#test/helpers/identity.js'
 import { errorFields, requester } from '#test/helpers/requests.js'
-
-interface Location { id: string, name: string, city: string | null, country: string | null, timezone: string, active: boolean }
 
 describe('/api/v1/tenants/{tenant_id}/locations', () => {
   const context = useTestApp()

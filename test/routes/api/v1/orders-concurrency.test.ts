@@ -1,7 +1,7 @@
 import { before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { useTestApp } from '#test/helpers/app.js'
-import { createLocation, createProduct, stockOf, type TestLocation } from '#test/helpers/catalogue.js'
+import { createLocation, createProduct, stockOf, type Location } from '#test/helpers/catalogue.js'
 import { registerUser, type TestSession } from '#test/helpers/identity.js'
 import { orderAction, orderCounts, placeOrder } from '#test/helpers/orders.js'
 
@@ -18,7 +18,7 @@ async function unitsSold (context: { app: import('fastify').FastifyInstance }, p
 describe('orders under concurrency', () => {
   const context = useTestApp()
   let owner: TestSession
-  let location: TestLocation
+  let location: Location
   before(async () => {
     owner = await registerUser(context.app)
     location = await createLocation(context.app, owner)

@@ -2,14 +2,14 @@ import { before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { useTestApp } from '#test/helpers/app.js'
-import { createLocation, createProduct, stockOf, type TestLocation } from '#test/helpers/catalogue.js'
+import { createLocation, createProduct, stockOf, type Location } from '#test/helpers/catalogue.js'
 import { login, registerUser, uniqueEmail, type TestSession } from '#test/helpers/identity.js'
 import { orderAction, orderCounts, placeOrder } from '#test/helpers/orders.js'
 
 describe('Idempotency-Key', () => {
   const context = useTestApp()
   let owner: TestSession
-  let location: TestLocation
+  let location: Location
   before(async () => {
     owner = await registerUser(context.app)
     location = await createLocation(context.app, owner)

@@ -1,25 +1,24 @@
 import { before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
+import type { OrderSummary } from '#src/schemas/orders.js'
 import { createCursorCodec } from '#src/services/cursor.js'
 import { TEST_JWT_SECRET, useTestApp } from '#test/helpers/app.js'
-import { createLocation, createProduct, type TestLocation, type TestProduct } from '#test/helpers/catalogue.js'
+import { createLocation, createProduct, type Location, type Product } from '#test/helpers/catalogue.js'
 import { bearer, registerUser, type TestSession } from '#test/helpers/identity.js'
 import { orderAction, ordersUrl, placeOrder } from '#test/helpers/orders.js'
-
-interface Summary { id: string, created_at: string, status: string, location_id: string }
 
 describe('order lists', () => {
   const context = useTestApp()
   const list = (session: TestSession, url: string) => context.app.inject({ method: 'GET', url, headers: bearer(session) })
 
   /** A tenant of its own, so each test knows exactly which orders exist. */
-  async function shop (): Promise<{ owner: TestSession, location: TestLocation, product: TestProduct }> {
+  async function shop (): Promise<{ owner: TestSession, location: Location, product: Product }> {
     const owner = await registerUser(context.app)
     return { owner, location: await createLocation(context.app, owner), product: await createProduct(context.app, owner, { stock: 1000 }) }
   }
 
-  async function order (owner: TestSession, location: TestLocation, product: TestProduct): Promise<string> {
+  async function order (owner: TestSession, location: Location, product: Product): Promise<string> {
     const response = await placeOrder(context.app, owner, location.id, { items: [{ product_id: product.id, quantity: 1 }] })
     assert.equal(response.statusCode, 201, response.body)
     return response.json().data.id
@@ -34,7 +33,7 @@ describe('order lists', () => {
       const response = await list(session, cursor === null ? url : `${url}${separator}cursor=${encodeURIComponent(cursor)}`)
       assert.equal(response.statusCode, 200, response.body)
       const body = response.json()
-      seen.push(body.data.map((row: Summary) => row.id))
+      seen.push(body.data.map((row: OrderSummary) => row.id))
       cursor = body.meta.next_cursor
       assert.ok(seen.length < 50, 'paging terminates')
     } while (cursor !== null)
@@ -70,13 +69,13 @@ describe('order lists', () => {
     const expected = [...before].sort().reverse()
 
     const first = (await list(owner, `${ordersUrl(owner)}?limit=2`)).json()
-    assert.deepEqual(first.data.map((row: Summary) => row.id), expected.slice(0, 2))
+    assert.deepEqual(first.data.map((row: OrderSummary) => row.id), expected.slice(0, 2))
     const newer = [await order(owner, location, product), await order(owner, location, product)]
     const rest = await pages(owner, `${ordersUrl(owner)}?limit=2`, first.meta.next_cursor)
     assert.deepEqual(rest.flat(), expected.slice(2))
     // A fresh first page shows the new orders first.
     const fresh = (await list(owner, `${ordersUrl(owner)}?limit=2`)).json()
-    assert.deepEqual(new Set(fresh.data.map((row: Summary) => row.id)), new Set(newer))
+    assert.deepEqual(new Set(fresh.data.map((row: OrderSummary) => row.id)), new Set(newer))
   })
 
   test('filters: location, status, created_after (inclusive) and created_before (exclusive); guests may read', async () => {
@@ -94,7 +93,7 @@ describe('order lists', () => {
     const ids = async (query: string, url = ordersUrl(owner)) => {
       const response = await list(owner, `${url}${query}`)
       assert.equal(response.statusCode, 200, response.body)
-      return response.json().data.map((row: Summary) => row.id)
+      return response.json().data.map((row: OrderSummary) => row.id)
     }
     assert.deepEqual(await ids(''), [c, b, a])
     assert.deepEqual(await ids(`?location_id=${location.id}`), [b, a])

@@ -2,7 +2,7 @@ import { before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { useTestApp } from '#test/helpers/app.js'
-import { createLocation, createProduct, stockOf, type TestLocation } from '#test/helpers/catalogue.js'
+import { createLocation, createProduct, stockOf, type Location } from '#test/helpers/catalogue.js'
 import { bearer, registerUser, tenantWithRoles, type TestSession } from '#test/helpers/identity.js'
 import { orderAction, orderCounts, ordersUrl, placeOrder } from '#test/helpers/orders.js'
 
@@ -11,7 +11,7 @@ type Roles = Record<'owner' | 'admin' | 'member' | 'guest', TestSession>
 describe('orders', () => {
   const context = useTestApp()
   let roles: Roles
-  let location: TestLocation
+  let location: Location
   let outsider: TestSession
   before(async () => {
     roles = await tenantWithRoles(context.app)

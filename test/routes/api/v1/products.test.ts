@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import { before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
+import type { Product } from '#src/schemas/products.js'
 import { useTestApp } from '#test/helpers/app.js'
 import { registerUser, tenantWithRoles, type TestSession } from '#test/helpers/identity.js'
 import { errorFields, requester } from '#test/helpers/requests.js'
-
-interface Product { id: string, name: string, price_cents: number, stock: number, currency: string, description: string | null, subcategory: string | null, sku: string | null, created_by: string | null }
 
 describe('/api/v1/tenants/{tenant_id}/products', () => {
   const context = useTestApp()

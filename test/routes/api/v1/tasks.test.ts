@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import { before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
+import type { Task } from '#src/schemas/tasks.js'
 import { useTestApp } from '#test/helpers/app.js'
 import { bearer, registerUser, tenantWithRoles, type TestSession } from '#test/helpers/identity.js'
 import { errorFields, requester } from '#test/helpers/requests.js'
-
-interface Task { id: string, title: string, description: string | null, status: string, priority: string, due_date: string | null, assignee_id: string | null, created_by: string | null }
 
 const DAY = 86_400_000
 

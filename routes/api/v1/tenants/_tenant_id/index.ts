@@ -5,7 +5,6 @@ import { TenantParams } from '#src/schemas/params.js'
 import { getTenant, updateTenant } from '#src/services/tenants.js'
 
 const tags = ['tenants']
-const security = [{ bearerAuth: [] }]
 
 const tenant: FastifyPluginAsyncTypebox = async (app) => {
   app.get('', {
@@ -13,7 +12,6 @@ const tenant: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'getTenant',
       summary: 'The tenant',
       tags,
-      security,
       params: TenantParams,
       response: { 200: ref(TenantResponse), ...errorResponses(401, 403, 404, 422, 429) }
     }
@@ -24,7 +22,6 @@ const tenant: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'updateTenant',
       summary: 'Rename the tenant or change its default currency (admin or owner)',
       tags,
-      security,
       params: TenantParams,
       body: ref(UpdateTenantBody),
       response: { 200: ref(TenantResponse), ...errorResponses(400, 401, 403, 404, 413, 415, 422, 429) }

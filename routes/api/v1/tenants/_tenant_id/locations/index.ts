@@ -6,7 +6,6 @@ import { IfMatchHeaders, IfNoneMatchHeaders, NoContent, NotModified, resourcePar
 import { createLocation, deleteLocation, getLocation, listLocations, updateLocation } from '#src/services/locations.js'
 
 const tags = ['locations']
-const security = [{ bearerAuth: [] }]
 const LocationParams = resourceParams('location_id')
 
 const locations: FastifyPluginAsyncTypebox = async (app) => {
@@ -15,7 +14,6 @@ const locations: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'listLocations',
       summary: 'Locations of the tenant, filtered, sorted and paginated',
       tags,
-      security,
       params: TenantParams,
       querystring: LocationListQuery,
       response: { 200: ref(LocationListResponse), ...errorResponses(401, 403, 422, 429) }
@@ -30,7 +28,6 @@ const locations: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'createLocation',
       summary: 'Create a location (members and above)',
       tags,
-      security,
       params: TenantParams,
       body: ref(CreateLocationBody),
       response: { 201: ref(LocationResponse), ...errorResponses(400, 401, 403, 413, 415, 422, 429) }
@@ -48,7 +45,6 @@ const locations: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'getLocation',
       summary: 'One location, with a strong ETag',
       tags,
-      security,
       params: LocationParams,
       headers: IfNoneMatchHeaders,
       response: { 200: ref(LocationResponse), 304: NotModified, ...errorResponses(401, 403, 404, 422, 429) }
@@ -64,7 +60,6 @@ const locations: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'updateLocation',
       summary: 'Change some fields of a location (its creator, or an admin)',
       tags,
-      security,
       params: LocationParams,
       headers: IfMatchHeaders,
       body: ref(UpdateLocationBody),
@@ -81,7 +76,6 @@ const locations: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'deleteLocation',
       summary: 'Delete a location (its creator, or an admin)',
       tags,
-      security,
       params: LocationParams,
       headers: IfMatchHeaders,
       response: { 204: NoContent, ...errorResponses(401, 403, 404, 409, 412, 422, 429) }

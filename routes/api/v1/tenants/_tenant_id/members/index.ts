@@ -6,7 +6,6 @@ import { NoContent, PageQuery, resourceParams, TenantParams } from '#src/schemas
 import { addMember, changeMemberRole, listMembers, removeMember } from '#src/services/tenants.js'
 
 const tags = ['members']
-const security = [{ bearerAuth: [] }]
 const MemberParams = resourceParams('user_id')
 
 const members: FastifyPluginAsyncTypebox = async (app) => {
@@ -15,7 +14,6 @@ const members: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'listMembers',
       summary: 'Members of the tenant, oldest first',
       tags,
-      security,
       params: TenantParams,
       querystring: Type.Object(PageQuery, { additionalProperties: false }),
       response: { 200: ref(MemberListResponse), ...errorResponses(401, 403, 422, 429) }
@@ -30,7 +28,6 @@ const members: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'addMember',
       summary: 'Add an existing user to the tenant (admin or owner; only an owner grants owner)',
       tags,
-      security,
       params: TenantParams,
       body: ref(AddMemberBody),
       response: { 201: ref(MemberResponse), ...errorResponses(400, 401, 403, 404, 409, 413, 415, 422, 429) }
@@ -46,7 +43,6 @@ const members: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'updateMember',
       summary: "Change a member's role (admin or owner; the last owner cannot be demoted)",
       tags,
-      security,
       params: MemberParams,
       body: ref(UpdateMemberBody),
       response: { 200: ref(MemberResponse), ...errorResponses(400, 401, 403, 404, 409, 413, 415, 422, 429) }
@@ -58,7 +54,6 @@ const members: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'removeMember',
       summary: 'Remove a member from the tenant (admin or owner; the last owner cannot be removed)',
       tags,
-      security,
       params: MemberParams,
       response: { 204: NoContent, ...errorResponses(401, 403, 404, 409, 422, 429) }
     }

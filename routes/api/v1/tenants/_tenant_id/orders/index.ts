@@ -8,7 +8,6 @@ import { IfNoneMatchHeaders, NotModified, resourceParams, TenantParams } from '#
 import { getOrder, listOrders, payOrder, voidOrder } from '#src/services/orders.js'
 
 const tags = ['orders']
-const security = [{ bearerAuth: [] }]
 const OrderParams = resourceParams('order_id')
 /** Paying takes no input: no body, `{}` or `null`. */
 const PayOrderBody = Type.Union([Type.Object({}, { additionalProperties: false }), Type.Null()], { description: 'Optional: no body, `{}` or `null`.' })
@@ -19,7 +18,6 @@ const orders: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'listOrders',
       summary: 'Orders of the tenant, newest first, filtered and cursor-paginated',
       tags,
-      security,
       params: TenantParams,
       querystring: OrderListQuery,
       response: { 200: ref(OrderListResponse), ...errorResponses(400, 401, 403, 422, 429) }
@@ -34,7 +32,6 @@ const orders: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'getOrder',
       summary: 'One order with its lines, with a strong ETag',
       tags,
-      security,
       params: OrderParams,
       headers: IfNoneMatchHeaders,
       response: { 200: ref(OrderResponse), 304: NotModified, ...errorResponses(401, 403, 404, 422, 429) }
@@ -52,7 +49,6 @@ const orders: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'voidOrder',
       summary: 'Void an order and give its stock back (its creator while open; admins and owners also when paid)',
       tags,
-      security,
       params: OrderParams,
       headers: IdempotencyHeaders,
       body: ref(VoidOrderBody),
@@ -69,7 +65,6 @@ const orders: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'payOrder',
       summary: 'Mark an open order paid (its creator, or admins and owners)',
       tags,
-      security,
       params: OrderParams,
       headers: IdempotencyHeaders,
       body: PayOrderBody,

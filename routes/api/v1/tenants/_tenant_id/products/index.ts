@@ -6,7 +6,6 @@ import { CreateProductBody, ProductListQuery, ProductListResponse, ProductRespon
 import { createProduct, deleteProduct, getProduct, listProducts, updateProduct } from '#src/services/products.js'
 
 const tags = ['products']
-const security = [{ bearerAuth: [] }]
 const ProductParams = resourceParams('product_id')
 
 const products: FastifyPluginAsyncTypebox = async (app) => {
@@ -18,7 +17,6 @@ const products: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'listProducts',
       summary: 'Products of the tenant, filtered, sorted and paginated',
       tags,
-      security,
       params: TenantParams,
       querystring: ProductListQuery,
       response: { 200: ref(ProductListResponse), ...errorResponses(401, 403, 422, 429) }
@@ -34,7 +32,6 @@ const products: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'createProduct',
       summary: 'Create a product (members and above)',
       tags,
-      security,
       params: TenantParams,
       body: ref(CreateProductBody),
       response: { 201: ref(ProductResponse), ...errorResponses(400, 401, 403, 409, 413, 415, 422, 429) }
@@ -53,7 +50,6 @@ const products: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'getProduct',
       summary: 'One product, with a strong ETag',
       tags,
-      security,
       params: ProductParams,
       headers: IfNoneMatchHeaders,
       response: { 200: ref(ProductResponse), 304: NotModified, ...errorResponses(401, 403, 404, 422, 429) }
@@ -70,7 +66,6 @@ const products: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'updateProduct',
       summary: 'Change some fields of a product (its creator, or an admin)',
       tags,
-      security,
       params: ProductParams,
       headers: IfMatchHeaders,
       body: ref(UpdateProductBody),
@@ -88,7 +83,6 @@ const products: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'deleteProduct',
       summary: 'Delete a product (its creator, or an admin)',
       tags,
-      security,
       params: ProductParams,
       headers: IfMatchHeaders,
       response: { 204: NoContent, ...errorResponses(401, 403, 404, 409, 412, 422, 429) }

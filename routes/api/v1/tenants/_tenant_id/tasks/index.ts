@@ -6,7 +6,6 @@ import { CreateTaskBody, ReplaceTaskBody, TaskListQuery, TaskListResponse, TaskR
 import { createTask, deleteTask, getTask, listTasks, replaceTask, updateTask } from '#src/services/tasks.js'
 
 const tags = ['tasks']
-const security = [{ bearerAuth: [] }]
 const TaskParams = resourceParams('task_id')
 
 const tasks: FastifyPluginAsyncTypebox = async (app) => {
@@ -15,7 +14,6 @@ const tasks: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'listTasks',
       summary: 'Tasks of the tenant, filtered, sorted and paginated',
       tags,
-      security,
       params: TenantParams,
       querystring: TaskListQuery,
       response: { 200: ref(TaskListResponse), ...errorResponses(401, 403, 422, 429) }
@@ -30,7 +28,6 @@ const tasks: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'createTask',
       summary: 'Create a task (members and above); the assignee must be a member of the tenant',
       tags,
-      security,
       params: TenantParams,
       body: ref(CreateTaskBody),
       response: { 201: ref(TaskResponse), ...errorResponses(400, 401, 403, 413, 415, 422, 429) }
@@ -48,7 +45,6 @@ const tasks: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'getTask',
       summary: 'One task, with a strong ETag',
       tags,
-      security,
       params: TaskParams,
       headers: IfNoneMatchHeaders,
       response: { 200: ref(TaskResponse), 304: NotModified, ...errorResponses(401, 403, 404, 422, 429) }
@@ -64,7 +60,6 @@ const tasks: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'replaceTask',
       summary: 'Replace a task: absent nullable fields become null (its creator, or an admin)',
       tags,
-      security,
       params: TaskParams,
       headers: IfMatchHeaders,
       body: ref(ReplaceTaskBody),
@@ -81,7 +76,6 @@ const tasks: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'updateTask',
       summary: 'Change some fields of a task (its creator, or an admin)',
       tags,
-      security,
       params: TaskParams,
       headers: IfMatchHeaders,
       body: ref(UpdateTaskBody),
@@ -98,7 +92,6 @@ const tasks: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'deleteTask',
       summary: 'Delete a task (its creator, or an admin)',
       tags,
-      security,
       params: TaskParams,
       headers: IfMatchHeaders,
       response: { 204: NoContent, ...errorResponses(401, 403, 404, 412, 422, 429) }

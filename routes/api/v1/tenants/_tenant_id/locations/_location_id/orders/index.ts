@@ -6,7 +6,6 @@ import { resourceParams } from '#src/schemas/params.js'
 import { createOrder, listLocationOrders } from '#src/services/orders.js'
 
 const tags = ['orders']
-const security = [{ bearerAuth: [] }]
 const LocationParams = resourceParams('location_id')
 
 const locationOrders: FastifyPluginAsyncTypebox = async (app) => {
@@ -21,7 +20,6 @@ const locationOrders: FastifyPluginAsyncTypebox = async (app) => {
         '(`product_id`, `requested`, `available`). An unknown location is 404 LOCATION_NOT_FOUND, an inactive one 409 LOCATION_INACTIVE. ' +
         'Send an Idempotency-Key to retry safely.',
       tags,
-      security,
       params: LocationParams,
       headers: IdempotencyHeaders,
       body: ref(CreateOrderBody),
@@ -40,7 +38,6 @@ const locationOrders: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'listLocationOrders',
       summary: 'Orders placed at a location, newest first, cursor-paginated',
       tags,
-      security,
       params: LocationParams,
       querystring: LocationOrderListQuery,
       response: { 200: ref(OrderListResponse), ...errorResponses(400, 401, 403, 404, 422, 429) }

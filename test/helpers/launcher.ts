@@ -8,7 +8,7 @@
  *
  * The server is DATABASE_URL when set, otherwise an embedded PostgreSQL in a fresh temporary
  * directory that is deleted afterwards. Test files get its admin URL as TEST_ADMIN_DATABASE_URL
- * and create databases of their own on it (test/support/database.ts).
+ * and create databases of their own on it (test/helpers/test-database.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { chmod, mkdtemp, readdir, rm, stat } from 'node:fs/promises'
@@ -31,7 +31,7 @@ let interrupted: NodeJS.Signals | undefined
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     if (interrupted !== undefined) {
-      // Second signal: stop waiting. The exit hook of db/embedded.ts shuts the server down.
+      // Second signal: stop waiting. The exit hook of db/embedded/ shuts the server down.
       child?.kill('SIGKILL')
       process.exit(exitCodeFor(signal))
     }

@@ -1,6 +1,7 @@
 import pg from 'pg'
 import { Kysely, PostgresDialect } from 'kysely'
 import type { Database, Db } from './schema/index.js'
+import { registerDirectRunner } from './direct-queries.js'
 import { PreparedStatementPool } from './prepared-statements.js'
 import { typeParsers } from './type-parsers.js'
 
@@ -35,6 +36,8 @@ export function createDatabase (options: DatabaseOptions): DatabaseHandle {
   // An idle client that loses its connection emits 'error' on the pool; without a listener that
   // would crash the process. The next checkout simply gets a fresh connection.
   pool.on('error', () => {})
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new PreparedStatementPool(pool) }) })
+  const statements = new PreparedStatementPool(pool)
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: statements }) })
+  registerDirectRunner(db, statements)
   return { db, pool }
 }

@@ -1,4 +1,5 @@
 import type { CompiledQuery, Compilable } from 'kysely'
+import { directRunner } from './direct-queries.js'
 import type { Db } from './schema/index.js'
 
 type Params = Record<string, string | number | boolean | null>
@@ -30,6 +31,9 @@ export function precompiled<P extends Params, Row> (build: (db: Db, params: P) =
     template ??= compileTemplate(db, Object.keys(params) as Array<keyof P>)
     const { compiled, order } = template
     const parameters = order.map((key) => params[key])
+    // Outside a transaction, straight to the pool; inside one, on the transaction's connection.
+    const direct = directRunner(db)
+    if (direct !== undefined) return await direct.rows<Row>(compiled.sql, parameters)
     const result = await db.executeQuery<Row>({ ...compiled, parameters })
     return result.rows
   }

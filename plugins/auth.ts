@@ -1,8 +1,9 @@
 import fp from 'fastify-plugin'
 import jwt from '@fastify/jwt'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import { roles, type Role } from '#db/schema/index.js'
-import { errors } from '#src/errors/index.js'
+import { VerifiedTokens } from '#src/auth/verified-tokens.js'
+import { AppError, errors } from '#src/errors/index.js'
 import { bearerToken } from '#src/http/bearer.js'
 import type { AuthContext } from '#src/services/auth-context.js'
 import type { AccessClaims, AccessTokenSigner } from '#src/services/tokens.js'
@@ -10,7 +11,12 @@ import type { AccessClaims, AccessTokenSigner } from '#src/services/tokens.js'
 declare module 'fastify' {
   interface FastifyInstance {
     /** onRequest hook: verifies the Bearer access token and sets `request.authContext`, or answers 401. */
-    authenticate: (request: FastifyRequest) => Promise<void>
+    authenticate: (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => void
+    /**
+     * The caller an `Authorization` header names, or an AppError (401): the one token check of
+     * every door (REST, and later GraphQL, gRPC and streams).
+     */
+    verifyAccessToken: (authorization: string | undefined) => AuthContext
     accessTokens: AccessTokenSigner
   }
   interface FastifyRequest {
@@ -34,6 +40,8 @@ declare module '@fastify/jwt' {
 export const BEARER_SCHEME = 'bearerAuth'
 
 const ALGORITHM = 'HS256'
+/** Distinct live tokens remembered; about 1 KB each. */
+const VERIFIED_TOKENS_MAX = 50_000
 const roleSet = new Set<string>(roles)
 const bearerSecurity = [{ [BEARER_SCHEME]: [] }]
 
@@ -68,7 +76,8 @@ export default fp(async (app) => {
       allowedIss: config.JWT_ISSUER,
       allowedAud: config.JWT_AUDIENCE,
       requiredClaims: ['sub', 'tenant_id', 'role', 'sid', 'iat', 'exp', 'iss', 'aud'],
-      cache: true
+      // VerifiedTokens below remembers verified tokens by their text, without hashing them.
+      cache: false
     }
   })
 
@@ -86,17 +95,39 @@ export default fp(async (app) => {
     }
   })
 
-  app.decorate('authenticate', async (request: FastifyRequest) => {
-    const token = bearerToken(request.headers.authorization)
+  const verified = new VerifiedTokens<AuthContext>(VERIFIED_TOKENS_MAX)
+
+  function verifyAccessToken (authorization: string | undefined): AuthContext {
+    const token = bearerToken(authorization)
     if (token === undefined) throw errors.UNAUTHORIZED({ reason: 'missingToken' })
-    let claims: Partial<AccessClaims>
+    const now = Date.now()
+    const known = verified.get(token, now)
+    if (known === 'expired') throw errors.TOKEN_EXPIRED()
+    if (known !== undefined) return known
+    let claims: Partial<AccessClaims> & { exp?: number }
     try {
-      claims = app.jwt.verify<Partial<AccessClaims>>(token)
+      claims = app.jwt.verify<Partial<AccessClaims> & { exp?: number }>(token)
     } catch (error) {
       if ((error as { code?: string }).code === 'FAST_JWT_EXPIRED') throw errors.TOKEN_EXPIRED()
       throw errors.UNAUTHORIZED({ reason: 'invalidToken' })
     }
-    if (!isAccessClaims(claims)) throw errors.UNAUTHORIZED({ reason: 'invalidToken' })
-    request.authContext = { userId: claims.sub, tenantId: claims.tenant_id, role: claims.role as Role, sessionId: claims.sid }
+    const expiresAt = claims.exp
+    if (!isAccessClaims(claims) || typeof expiresAt !== 'number') throw errors.UNAUTHORIZED({ reason: 'invalidToken' })
+    // One frozen object per token: requests share it, and nothing can change it.
+    const context: AuthContext = Object.freeze({ userId: claims.sub, tenantId: claims.tenant_id, role: claims.role as Role, sessionId: claims.sid })
+    verified.set(token, context, expiresAt * 1000)
+    return context
+  }
+
+  app.decorate('verifyAccessToken', verifyAccessToken)
+  // A callback hook: verification is synchronous, so no promise per request.
+  app.decorate('authenticate', (request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) => {
+    try {
+      request.authContext = verifyAccessToken(request.headers.authorization)
+    } catch (error) {
+      done(error as AppError)
+      return
+    }
+    done()
   })
 }, { name: 'auth', dependencies: ['config'] })

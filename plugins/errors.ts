@@ -8,8 +8,7 @@ const fastifyCodes: Record<string, () => AppError> = {
   FST_ERR_CTP_INVALID_JSON_BODY: errors.INVALID_JSON,
   FST_ERR_CTP_EMPTY_JSON_BODY: errors.INVALID_JSON,
   FST_ERR_CTP_BODY_TOO_LARGE: errors.PAYLOAD_TOO_LARGE,
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: errors.UNSUPPORTED_MEDIA_TYPE,
-  FST_ERR_HANDLER_TIMEOUT: errors.SERVICE_UNAVAILABLE
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: errors.UNSUPPORTED_MEDIA_TYPE
 }
 
 /** Any other client error status Fastify or a plugin raises, by status. */

@@ -28,8 +28,8 @@ const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.
 /**
  * Prometheus metrics: HTTP duration by method, route pattern and status; requests in flight; the
  * pg pool; rate limiting; cache hits and misses; and prom-client's process and event-loop metrics.
- * Per request it costs one gauge increment and decrement and one histogram observation; the pool
- * is read only when scraped.
+ * Per request it costs one histogram observation; the in-flight count and the pool are
+ * read only when scraped.
  */
 export default fp(async (app) => {
   const registry = new Registry()
@@ -43,14 +43,13 @@ export default fp(async (app) => {
     buckets: DURATION_BUCKETS,
     registers
   })
-  const inFlight = new Gauge({ name: 'http_requests_in_flight', help: 'Requests received and not yet answered', registers })
-
-  // Read from the pool when scraped, never per request.
-  const pool = app.pgPool
-  const poolGauge = (name: string, help: string, read: () => number) => new Gauge({ name, help, registers, collect () { this.set(read()) } })
-  poolGauge('db_pool_connections', 'Open connections in the pg pool', () => pool.totalCount)
-  poolGauge('db_pool_idle_connections', 'Open pg connections not checked out', () => pool.idleCount)
-  poolGauge('db_pool_waiting_clients', 'Queries waiting for a pg connection', () => pool.waitingCount)
+  // Read when scraped, never per request.
+  const { inFlight, pgPool: pool } = app
+  const scrapedGauge = (name: string, help: string, read: () => number) => new Gauge({ name, help, registers, collect () { this.set(read()) } })
+  scrapedGauge('http_requests_in_flight', 'Requests received and not yet answered', () => inFlight.count)
+  scrapedGauge('db_pool_connections', 'Open connections in the pg pool', () => pool.totalCount)
+  scrapedGauge('db_pool_idle_connections', 'Open pg connections not checked out', () => pool.idleCount)
+  scrapedGauge('db_pool_waiting_clients', 'Queries waiting for a pg connection', () => pool.waitingCount)
 
   const rejections = new Counter({ name: 'rate_limit_rejections_total', help: 'Requests answered 429, by budget', labelNames: ['scope'] as const, registers })
   const storeFailures = new Counter({ name: 'rate_limit_store_failures_total', help: 'Rate-limit checks that could not reach the store and let the request through (fail open)', registers })
@@ -69,18 +68,8 @@ export default fp(async (app) => {
     }
   } satisfies Metrics)
 
-  app.addHook('onRequest', (_request, _reply, done) => {
-    inFlight.inc()
-    done()
-  })
   app.addHook('onResponse', (request, reply, done) => {
-    inFlight.dec()
     duration.observe({ method: request.method, route: routeLabel(request), status_code: reply.statusCode }, reply.elapsedTime / 1000)
     done()
   })
-  // A client that disconnects before the answer gets no onResponse.
-  app.addHook('onRequestAbort', (_request, done) => {
-    inFlight.dec()
-    done()
-  })
-}, { name: 'metrics', dependencies: ['database'] })
+}, { name: 'metrics', dependencies: ['database', 'in-flight'] })

@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin'
-import { Redis } from 'ioredis'
+import type { Redis } from 'ioredis'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -23,7 +23,9 @@ export default fp(async (app) => {
     return
   }
 
-  const redis = new Redis(config.REDIS_URL, {
+  // Loaded only when configured: the client is a sizeable module a Redis-less instance never needs.
+  const { Redis: RedisClient } = await import('ioredis')
+  const redis = new RedisClient(config.REDIS_URL, {
     lazyConnect: true,
     // Fail fast instead of holding commands while disconnected, and never retry a sent command.
     enableOfflineQueue: false,

@@ -8,10 +8,10 @@ import { ifNoneMatchHolds } from '#src/http/conditional.js'
 declare module 'fastify' {
   interface FastifyInstance {
     responseCache: {
-      /** Route hooks for a cached GET (after authentication and the tenant guard). */
-      readonly read: { preHandler: preHandlerHookHandler, onSend: onSendHookHandler }
-      /** Route hook for a write: a successful response first invalidates the tenant's cache. */
-      readonly invalidateOnSuccess: onSendHookHandler
+      /** Route hooks for a cached GET (after authentication and the tenant guard); none when the cache is off. */
+      readonly read: { preHandler?: preHandlerHookHandler, onSend?: onSendHookHandler }
+      /** Route hooks for a write: a successful response first invalidates the tenant's cache. */
+      readonly write: { onSend?: onSendHookHandler }
     }
   }
   interface FastifyRequest {
@@ -93,5 +93,11 @@ export default fp(async (app) => {
     return payload
   }
 
-  app.decorate('responseCache', { read: { preHandler, onSend }, invalidateOnSuccess })
+  // With the cache off (CACHE_TTL_SECONDS=0) reads only say MISS, in a callback hook (no promise),
+  // and writes get no hook at all.
+  const markMiss: preHandlerHookHandler = (_request, reply, done) => {
+    reply.header('x-cache', 'MISS')
+    done()
+  }
+  app.decorate('responseCache', enabled ? { read: { preHandler, onSend }, write: { onSend: invalidateOnSuccess } } : { read: { preHandler: markMiss }, write: {} })
 }, { name: 'response-cache', dependencies: ['redis', 'metrics', 'auth'] })

@@ -4,13 +4,15 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import autoload from '@fastify/autoload'
 import fp from 'fastify-plugin'
 import type { Config, TrustProxy } from './config.js'
-import { loggerOptions, RequestLogController } from './logging.js'
+import { lazyChildLoggerFactory, loggerOptions, RequestLogController } from './logging.js'
+import { buildSerializerFactory } from './serialization.js'
 import { buildValidatorFactory } from './validation.js'
 import auth from '#plugins/auth.js'
 import cors from '#plugins/cors.js'
 import cursors from '#plugins/cursors.js'
 import database from '#plugins/database.js'
 import errors from '#plugins/errors.js'
+import inFlight from '#plugins/in-flight.js'
 import loadShedding from '#plugins/load-shedding.js'
 import metrics from '#plugins/metrics.js'
 import openapi from '#plugins/openapi.js'
@@ -46,18 +48,16 @@ export function serverOptions (config: AppConfig, options: BuildOptions = {}): F
   return {
     logger: options.logger ?? loggerOptions(config),
     logController: new RequestLogController(['info', 'debug', 'trace'].includes(config.LOG_LEVEL)),
+    childLoggerFactory: lazyChildLoggerFactory,
     genReqId: requestIdFrom,
     bodyLimit: config.BODY_LIMIT_BYTES,
     requestTimeout: config.REQUEST_TIMEOUT_MS,
-    // Answers 503 and aborts request.signal; DB_STATEMENT_TIMEOUT_MS (shorter, see config.ts)
-    // cancels the query itself, so a slow query cannot hold a pool connection past it.
-    handlerTimeout: config.HANDLER_TIMEOUT_MS,
     trustProxy: trustProxy(config.TRUST_PROXY),
     keepAliveTimeout: config.KEEP_ALIVE_TIMEOUT_MS,
     // The shutdown plugin answers in the envelope while draining; Fastify's own 503 would not.
     return503OnClosing: false,
     forceCloseConnections: 'idle',
-    schemaController: { compilersFactory: { buildValidator: buildValidatorFactory() } },
+    schemaController: { compilersFactory: { buildValidator: buildValidatorFactory(), buildSerializer: buildSerializerFactory() } },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 }
   }
 }
@@ -83,6 +83,8 @@ export async function buildApp (config: AppConfig, options: BuildOptions = {}): 
   await app.register(database)
   // Before any plugin whose hook can answer early (preflight, shutdown, load shedding): every
   // request is counted in flight by its onRequest hook and out again by its onResponse hook.
+  // It also answers requests over HANDLER_TIMEOUT_MS.
+  await app.register(inFlight)
   await app.register(metrics)
   await app.register(requestId)
   // Early answers (preflight, 503, 429) carry the security and CORS headers too.

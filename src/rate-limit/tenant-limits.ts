@@ -16,7 +16,14 @@ export interface TenantLimitsOptions {
  * A tenant's request budget per minute: its `rate_limit_per_minute`, or the configured default.
  * Kept in memory, so it costs one query per tenant per TTL rather than one per request.
  */
-export function tenantLimits (options: TenantLimitsOptions): (tenantId: string) => Promise<number> {
+export interface TenantLimits {
+  /** The limit when it is in memory (nearly always), without a promise. */
+  peek: (tenantId: string) => number | undefined
+  /** Reads the limit (the fallback when it cannot be read) and keeps it. */
+  load: (tenantId: string) => Promise<number>
+}
+
+export function tenantLimits (options: TenantLimitsOptions): TenantLimits {
   const { db, fallback } = options
   const limits = new LRUCache<string, number>({
     max: 20_000,
@@ -31,5 +38,5 @@ export function tenantLimits (options: TenantLimitsOptions): (tenantId: string) 
       return fallback
     }
   }
-  return async (tenantId) => limits.get(tenantId) ?? await load(tenantId)
+  return { peek: (tenantId) => limits.get(tenantId), load }
 }

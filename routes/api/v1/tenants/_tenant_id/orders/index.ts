@@ -44,7 +44,7 @@ const orders: FastifyPluginAsyncTypebox = async (app) => {
 
   // Voids give stock back, which cached product responses show.
   app.post('/:order_id/void', {
-    onSend: app.responseCache.invalidateOnSuccess,
+    ...app.responseCache.write,
     schema: {
       operationId: 'voidOrder',
       summary: 'Void an order and give its stock back (its creator while open; admins and owners also when paid)',

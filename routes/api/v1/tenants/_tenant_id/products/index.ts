@@ -9,7 +9,7 @@ const tags = ['products']
 const ProductParams = resourceParams('product_id')
 
 const products: FastifyPluginAsyncTypebox = async (app) => {
-  const { read, invalidateOnSuccess } = app.responseCache
+  const { read, write } = app.responseCache
 
   app.get('', {
     ...read,
@@ -27,7 +27,7 @@ const products: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.post('', {
-    onSend: invalidateOnSuccess,
+    ...write,
     schema: {
       operationId: 'createProduct',
       summary: 'Create a product (members and above)',
@@ -61,7 +61,7 @@ const products: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.patch('/:product_id', {
-    onSend: invalidateOnSuccess,
+    ...write,
     schema: {
       operationId: 'updateProduct',
       summary: 'Change some fields of a product (its creator, or an admin)',
@@ -78,7 +78,7 @@ const products: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.delete('/:product_id', {
-    onSend: invalidateOnSuccess,
+    ...write,
     schema: {
       operationId: 'deleteProduct',
       summary: 'Delete a product (its creator, or an admin)',

@@ -11,7 +11,7 @@ const LocationParams = resourceParams('location_id')
 const locationOrders: FastifyPluginAsyncTypebox = async (app) => {
   // Orders take stock, which cached product responses show.
   app.post('', {
-    onSend: app.responseCache.invalidateOnSuccess,
+    ...app.responseCache.write,
     schema: {
       operationId: 'createOrder',
       summary: 'Place an order at a location: prices from the products, stock taken in the same transaction (members and above)',

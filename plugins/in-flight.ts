@@ -1,0 +1,77 @@
+import fp from 'fastify-plugin'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { errors } from '#src/errors/index.js'
+import { sendError } from './errors.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Requests received and not yet answered (or abandoned by their client). */
+    readonly inFlight: { readonly count: number }
+  }
+  interface FastifyRequest {
+    /** Date.now() when the request arrived, for the handler timeout. */
+    receivedAt: number
+  }
+}
+
+/**
+ * Tracks the requests in flight and answers any that takes longer than HANDLER_TIMEOUT_MS with
+ * 503 SERVICE_UNAVAILABLE (in the envelope, with Retry-After); once that answer is out,
+ * `request.signal` aborts, so work that watches it stops. DB_STATEMENT_TIMEOUT_MS, which is
+ * shorter, cancels a query itself, so a slow query cannot hold a pool connection past it.
+ *
+ * Fastify's own `handlerTimeout` does the same with an AbortController, a timer and a 'close'
+ * listener per request, which showed in CPU profiles of small requests. Every request has the
+ * same limit, so requests expire in the order they arrived: one Map (which iterates in insertion
+ * order) and a single timer set for the oldest deadline do the job, at one Map insert and delete
+ * per request.
+ */
+export default fp(async (app) => {
+  const timeoutMs = app.config.HANDLER_TIMEOUT_MS
+  const pending = new Map<FastifyRequest, FastifyReply>()
+  let timer: NodeJS.Timeout | undefined
+
+  function schedule (now: number): void {
+    const oldest = pending.keys().next()
+    if (oldest.done === true) return
+    timer = setTimeout(expire, Math.max(1, oldest.value.receivedAt + timeoutMs - now))
+    timer.unref()
+  }
+
+  function expire (): void {
+    timer = undefined
+    const now = Date.now()
+    for (const [request, reply] of pending) {
+      if (request.receivedAt + timeoutMs > now) break
+      pending.delete(request)
+      if (reply.sent) continue
+      if (reply.raw.headersSent) {
+        // A response already on its way cannot become an error response; end it.
+        reply.raw.destroy()
+        continue
+      }
+      sendError(reply, errors.SERVICE_UNAVAILABLE({ reason: 'queryTimeout' }))
+    }
+    schedule(now)
+  }
+
+  app.decorateRequest('receivedAt', 0)
+  app.decorate('inFlight', { get count () { return pending.size } })
+
+  app.addHook('onRequest', (request, reply, done) => {
+    request.receivedAt = Date.now()
+    pending.set(request, reply)
+    if (timer === undefined) schedule(request.receivedAt)
+    done()
+  })
+  app.addHook('onResponse', (request, _reply, done) => {
+    pending.delete(request)
+    done()
+  })
+  // A client that disconnects before the answer gets no onResponse.
+  app.addHook('onRequestAbort', (request, done) => {
+    pending.delete(request)
+    done()
+  })
+  app.addHook('onClose', async () => { clearTimeout(timer) })
+}, { name: 'in-flight', dependencies: ['config', 'errors'] })

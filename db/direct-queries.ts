@@ -1,3 +1,4 @@
+import { CompiledQuery } from 'kysely'
 import type { PreparedStatementPool } from './prepared-statements.js'
 import type { Db } from './schema/index.js'
 
@@ -14,4 +15,11 @@ export function registerDirectRunner (db: Db, pool: PreparedStatementPool): void
 
 export function directRunner (db: Db): PreparedStatementPool | undefined {
   return runners.get(db)
+}
+
+/** Rows of a statement written as SQL text: on the pool directly when `db` is an app's instance, else on its transaction. */
+export async function queryRows<R> (db: Db, text: string, values: unknown[]): Promise<R[]> {
+  const direct = runners.get(db)
+  if (direct !== undefined) return await direct.rows<R>(text, values)
+  return (await db.executeQuery<R>(CompiledQuery.raw(text, values))).rows
 }

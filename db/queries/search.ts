@@ -10,7 +10,12 @@ export function containsPattern (term: string): string {
  * `lower(column)` serves. The term is a bound parameter, never SQL.
  */
 export function containsTerm (column: string, term: string): RawBuilder<SqlBool> {
-  return sql<SqlBool>`lower(${sql.ref(column)}) like ${containsPattern(term)}`
+  return matchesPattern(column, containsPattern(term))
+}
+
+/** `lower(column) like pattern`, with a pattern from containsPattern. */
+export function matchesPattern (column: string, pattern: string): RawBuilder<SqlBool> {
+  return sql<SqlBool>`lower(${sql.ref(column)}) like ${pattern}`
 }
 
 /** The order of a list: one allow-listed field; queries break ties on id in the same direction. */

@@ -1,12 +1,12 @@
-import { countProducts, deleteProduct as deleteProductRow, findProduct, findProductWriteTarget, insertProduct, listProducts as listProductRows, updateProduct as updateProductRow } from '#db/queries/products.js'
-import { findTenant } from '#db/queries/tenants.js'
+import { insertProduct } from '#db/queries/product-inserts.js'
+import { countProducts, deleteProduct as deleteProductRow, findProduct, findProductWriteTarget, listProducts as listProductRows, updateProduct as updateProductRow } from '#db/queries/products.js'
 import type { Db } from '#db/schema/index.js'
 import { uuidv7 } from '#db/ids.js'
 import { constraints, isForeignKeyViolation, isUniqueViolation } from '#db/postgres-errors.js'
 import { errors } from '../errors/index.js'
 import type { CreateProductBody, Product, ProductListQuery, UpdateProductBody } from '../schemas/products.js'
 import { requireRole, scopeOf, type AuthContext } from './auth-context.js'
-import { fetchPage, parseSort, type Page } from './pagination.js'
+import { pageOf, pageWindow, parseSort, type Page } from './pagination.js'
 import { requireCurrency } from './reference-data.js'
 import { rejectedWrite, writeGuardFor } from './writes.js'
 
@@ -21,21 +21,21 @@ function skuTaken (error: unknown): never {
 export async function createProduct (db: Db, auth: AuthContext, input: CreateProductBody): Promise<ProductRecord> {
   requireRole(auth, 'member')
   requireCurrency(input.currency)
-  const scope = scopeOf(auth)
-  const currency = input.currency ?? (await findTenant(db, scope))?.currency
-  if (currency === undefined) throw errors.TENANT_NOT_FOUND()
-  return await insertProduct(db, scope, {
+  const outcome = await insertProduct(db, scopeOf(auth), {
     id: uuidv7(),
     name: input.name,
     description: input.description ?? null,
     price_cents: input.price_cents,
-    currency,
+    // Null takes the tenant's currency, in the same statement.
+    currency: input.currency ?? null,
     stock: input.stock,
     category: input.category,
     subcategory: input.subcategory ?? null,
     sku: input.sku ?? null,
     created_by: auth.userId
-  }).catch(skuTaken)
+  })
+  if ('inserted' in outcome) return outcome.inserted
+  throw outcome.rejected === 'sku_taken' ? errors.SKU_TAKEN() : errors.TENANT_NOT_FOUND()
 }
 
 export async function getProduct (db: Db, auth: AuthContext, id: string): Promise<ProductRecord> {
@@ -47,9 +47,11 @@ export async function getProduct (db: Db, auth: AuthContext, id: string): Promis
 export async function listProducts (db: Db, auth: AuthContext, query: ProductListQuery): Promise<Page<ProductRecord>> {
   const scope = scopeOf(auth)
   const { page, page_size: pageSize, sort, ...filters } = query
-  return await fetchPage({ page, page_size: pageSize },
-    async (window) => await listProductRows(db, scope, filters, parseSort(sort, '-created_at'), window),
-    async () => await countProducts(db, scope, filters))
+  const request = { page, page_size: pageSize }
+  const rows = await listProductRows(db, scope, filters, parseSort(sort, '-created_at'), pageWindow(request))
+  // Each row carries the total of the whole list; a page past the end has none to carry it.
+  const total = rows[0]?.total ?? await countProducts(db, scope, filters)
+  return pageOf(rows, Number(total), request)
 }
 
 /** Partial update: absent keys stay as they are, null clears a nullable field. */

@@ -3,8 +3,8 @@ import { routeLabel } from '#src/http/route-label.js'
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
 
 export interface Metrics {
-  /** This app's registry: never prom-client's global one, so two apps can run in one process. */
-  readonly registry: Registry
+  /** This app's registry (never prom-client's global one, so two apps can run in one process); null with METRICS_ENABLED=false. */
+  readonly registry: Registry | null
   readonly cache: {
     hit: (cache: string) => void
     miss: (cache: string) => void
@@ -31,7 +31,18 @@ const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.
  * Per request it costs one histogram observation; the in-flight count and the pool are
  * read only when scraped.
  */
+/** What the rest of the app calls when metrics are off: nothing is counted and nothing runs per request. */
+const disabled: Metrics = {
+  registry: null,
+  cache: { hit: () => {}, miss: () => {} },
+  rateLimit: { rejected: () => {}, storeFailure: () => {} }
+}
+
 export default fp(async (app) => {
+  if (!app.config.METRICS_ENABLED) {
+    app.decorate('metrics', disabled)
+    return
+  }
   const registry = new Registry()
   const registers = [registry]
   collectDefaultMetrics({ register: registry })

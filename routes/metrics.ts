@@ -7,6 +7,9 @@ const digest = (text: string): Buffer => createHash('sha256').update(text).diges
 
 /** Prometheus scrape endpoint; with METRICS_TOKEN set it needs `Authorization: Bearer <token>`. */
 const metrics: FastifyPluginAsyncTypebox = async (app) => {
+  const { registry } = app.metrics
+  // METRICS_ENABLED=false: no endpoint (a scrape gets 404 ROUTE_NOT_FOUND).
+  if (registry === null) return
   const token = app.config.METRICS_TOKEN
   const expected = token === undefined ? undefined : digest(token)
 
@@ -20,7 +23,6 @@ const metrics: FastifyPluginAsyncTypebox = async (app) => {
         throw errors.UNAUTHORIZED({ reason: 'metricsToken' })
       }
     }
-    const { registry } = app.metrics
     return await reply.type(registry.contentType).send(await registry.metrics())
   })
 }

@@ -17,6 +17,7 @@ export const ConfigSchema = Type.Object({
   NODE_ENV: Type.Enum(['development', 'production', 'test'], { default: 'development' }),
   HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
   PORT: port(3000),
+  WEB_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 64, default: 1 }),
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
 
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
@@ -59,6 +60,7 @@ export const ConfigSchema = Type.Object({
   // under-pressure samples the event loop every 10 ms: a shorter interval can hold no sample.
   LOAD_SAMPLE_INTERVAL_MS: Type.Integer({ minimum: 100, default: 1000 }),
 
+  METRICS_ENABLED: Type.Boolean({ default: true }),
   METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
 
   CACHE_TTL_SECONDS: Type.Integer({ minimum: 0, maximum: 86400, default: 30 }),

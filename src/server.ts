@@ -1,9 +1,11 @@
+import cluster from 'node:cluster'
 import { existsSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
 import { pathToFileURL } from 'node:url'
 import closeWithGrace from 'close-with-grace'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from './app.js'
+import { runPrimary } from './cluster.js'
 import { ConfigError, loadConfig } from './config.js'
 import { startEmbeddedPostgres, EmbeddedPostgresError, type EmbeddedPostgres } from '#db/embedded/index.js'
 import { MigrationError, migrateToLatest } from '#db/migrator.js'
@@ -77,5 +79,16 @@ export async function startServer (options: StartOptions = {}): Promise<FastifyI
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   if (existsSync('.env')) process.loadEnvFile('.env')
-  await startServer()
+  const loaded = cluster.isPrimary ? loadConfigOrExit() : undefined
+  if (loaded !== undefined && loaded.config.WEB_CONCURRENCY > 1) await runPrimary(loaded.config, loaded.warnings)
+  else await startServer()
+}
+
+function loadConfigOrExit (): ReturnType<typeof loadConfig> {
+  try {
+    return loadConfig()
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message)
+    throw error
+  }
 }

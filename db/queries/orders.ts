@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
-import type { Db, NewOrder, NewOrderItem, OrderStatus, Trx } from '../schema/index.js'
+import { queryRows } from '../direct-queries.js'
+import type { Db, NewOrder, NewOrderItem, OrderItemRow, OrderRow, OrderStatus, Trx } from '../schema/index.js'
 import type { TenantScope } from '../tenant-scope.js'
 
 export const orderColumns = [
@@ -23,17 +24,6 @@ export async function findOrderLocation (db: Db, scope: TenantScope, locationId:
   return await db.selectFrom('locations').select('active')
     .where('tenant_id', '=', scope.tenantId).where('id', '=', locationId)
     .executeTakeFirst()
-}
-
-export async function insertOrder (db: Db, scope: TenantScope, order: Omit<NewOrder, 'tenant_id'>) {
-  return await db.insertInto('orders').values({ ...order, tenant_id: scope.tenantId }).returning(orderColumns).executeTakeFirstOrThrow()
-}
-
-export async function insertOrderItems (db: Db, scope: TenantScope, items: ReadonlyArray<Omit<NewOrderItem, 'tenant_id'>>) {
-  return await db.insertInto('order_items')
-    .values(items.map((item) => ({ ...item, tenant_id: scope.tenantId })))
-    .returning(orderItemColumns)
-    .execute()
 }
 
 export async function findOrder (db: Db, scope: TenantScope, id: string) {
@@ -94,4 +84,45 @@ export function orderPageQuery (db: Db, scope: TenantScope, filters: OrderFilter
 
 export async function listOrders (db: Db, scope: TenantScope, filters: OrderFilters, limit: number, after?: { created_at: string, id: string }) {
   return await orderPageQuery(db, scope, filters, limit, after).execute()
+}
+
+export type SaleOrder = Omit<NewOrder, 'tenant_id' | 'created_at' | 'updated_at' | 'version'>
+export type SaleLine = Omit<NewOrderItem, 'tenant_id' | 'order_id'>
+
+/**
+ * Takes the stock and writes the order and its lines in one statement: one round trip between
+ * locking the products and committing, so the row locks are held as briefly as possible. A line
+ * whose product has too little stock is not decremented; `stocked` says how many were.
+ */
+const RECORD_SALE = `
+with stock as (
+  update products as p set stock = p.stock - c.quantity, version = p.version + 1, updated_at = now()
+  from unnest($2::uuid[], $3::int[]) as c(id, quantity)
+  where p.tenant_id = $1 and p.id = c.id and p.stock >= c.quantity
+  returning p.id
+), placed as (
+  insert into orders (id, tenant_id, location_id, status, currency, subtotal_cents, total_cents, item_count, note, customer_ref, created_by)
+  values ($4, $1, $5, 'open', $6, $7, $7, $8, $9, $10, $11)
+  returning ${orderColumns.join(', ')}
+), lines as (
+  insert into order_items (order_id, line_no, tenant_id, product_id, product_name, quantity, unit_price_cents, line_total_cents)
+  select $4, l.line_no, $1, l.product_id, l.product_name, l.quantity, l.unit_price_cents, l.line_total_cents
+  from unnest($12::int[], $2::uuid[], $13::text[], $3::int[], $14::int[], $15::bigint[]) as l(line_no, product_id, product_name, quantity, unit_price_cents, line_total_cents)
+  returning ${orderItemColumns.join(', ')}, line_no
+)
+select placed.*, (select count(*) from stock) as stocked,
+  (select json_agg(json_build_object(${orderItemColumns.map((column) => `'${column}', lines.${column}`).join(', ')}) order by lines.line_no) from lines) as items
+from placed`
+
+type SaleItem = Pick<OrderItemRow, (typeof orderItemColumns)[number]>
+export type RecordedSale = Pick<OrderRow, (typeof orderColumns)[number]> & { stocked: number, items: SaleItem[] }
+
+export async function recordSale (db: Trx, scope: TenantScope, order: SaleOrder, lines: readonly SaleLine[]): Promise<RecordedSale> {
+  const [row] = await queryRows<RecordedSale>(db, RECORD_SALE, [
+    scope.tenantId, lines.map((line) => line.product_id), lines.map((line) => line.quantity),
+    order.id, order.location_id, order.currency, order.subtotal_cents, order.item_count, order.note ?? null, order.customer_ref ?? null, order.created_by ?? null,
+    lines.map((line) => line.line_no), lines.map((line) => line.product_name), lines.map((line) => line.unit_price_cents), lines.map((line) => line.line_total_cents)
+  ])
+  if (row === undefined) throw new Error('recording the sale returned no row')
+  return row
 }

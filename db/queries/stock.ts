@@ -1,4 +1,5 @@
 import { sql } from 'kysely'
+import { queryRows } from '../direct-queries.js'
 import type { TenantScope } from '../tenant-scope.js'
 import type { Trx } from '../schema/index.js'
 
@@ -47,4 +48,33 @@ export async function adjustStock (db: Trx, scope: TenantScope, changes: readonl
     from unnest(${ids}::uuid[], ${deltas}::int[]) as c(id, delta)
     where p.tenant_id = ${scope.tenantId} and p.id = c.id and p.stock + c.delta >= 0`.execute(db)
   return Number(result.numAffectedRows ?? 0n)
+}
+
+/** What placing an order needs, read under lock: the location's state and the products. */
+export interface SaleTargets {
+  locationActive: boolean
+  products: SaleProduct[]
+}
+
+/**
+ * The order's location and its products in one round trip, the products locked (in ascending id
+ * order, as lockProducts does) for the rest of the transaction; undefined when the tenant has no
+ * such location, in which case nothing is locked.
+ */
+const LOCK_SALE = `
+select l.active as location_active, p.id, p.name, p.price_cents, p.currency, p.stock
+from (select active from locations where tenant_id = $1 and id = $2) l
+left join lateral (
+  select id, name, price_cents, currency, stock from products
+  where tenant_id = $1 and id = any($3::uuid[])
+  order by id
+  for update
+) p on true`
+
+export async function lockSale (db: Trx, scope: TenantScope, locationId: string, productIds: readonly string[]): Promise<SaleTargets | undefined> {
+  const rows = await queryRows<{ location_active: boolean } & { [K in keyof SaleProduct]: SaleProduct[K] | null }>(db, LOCK_SALE, [scope.tenantId, locationId, productIds])
+  const [first] = rows
+  if (first === undefined) return undefined
+  const products = rows.flatMap(({ location_active: _active, ...product }) => product.id === null ? [] : [product as SaleProduct])
+  return { locationActive: first.location_active, products }
 }

@@ -1,5 +1,5 @@
-import { findOrder, findOrderItems, findOrderLocation, insertOrder, insertOrderItems, listOrders as listOrderRows, lockOrder, markOrderPaid, markOrderVoided, type OrderFilters } from '#db/queries/orders.js'
-import { adjustStock, lockProducts, type SaleProduct, type StockChange } from '#db/queries/stock.js'
+import { findOrder, findOrderItems, findOrderLocation, listOrders as listOrderRows, lockOrder, markOrderPaid, markOrderVoided, recordSale, type OrderFilters } from '#db/queries/orders.js'
+import { adjustStock, lockProducts, lockSale, type SaleProduct } from '#db/queries/stock.js'
 import type { Db } from '#db/schema/index.js'
 import { uuidv7 } from '#db/ids.js'
 import type { TenantScope } from '#db/tenant-scope.js'
@@ -58,9 +58,10 @@ function checkStock (items: CreateOrderBody['items'], products: Map<string, Sale
 }
 
 /**
- * Places an order: in one transaction, locks the products (ascending id, see db/queries/stock.ts),
- * checks them, takes the stock, and writes the order and its lines with prices copied from the
- * products. Any refusal rolls all of it back.
+ * Places an order in one transaction of four round trips: BEGIN; the location and the products,
+ * locked (ascending id, see db/queries/stock.ts); the checks, here; then the stock taken, the
+ * order and its lines written in one statement (prices copied from the products); COMMIT. So
+ * the product rows stay locked for one statement and the commit. Any refusal rolls it all back.
  */
 export async function createOrder (db: Db, auth: AuthContext, locationId: string, input: CreateOrderBody, idempotencyKey?: string): Promise<IdempotentResult<OrderRecord>> {
   requireRole(auth, 'member')
@@ -68,19 +69,12 @@ export async function createOrder (db: Db, auth: AuthContext, locationId: string
   const scope = scopeOf(auth)
   const request = { key: idempotencyKey, operation: 'createOrder', input: { location_id: locationId, body: input }, status: 201 }
   return await withIdempotency(db, auth, request, async (trx) => {
-    const location = await findOrderLocation(trx, scope, locationId)
-    if (location === undefined) throw errors.LOCATION_NOT_FOUND()
-    if (!location.active) throw errors.LOCATION_INACTIVE()
-
-    const locked = await lockProducts(trx, scope, input.items.map((item) => item.product_id))
-    const products = new Map(locked.map((product) => [product.id, product]))
+    const targets = await lockSale(trx, scope, locationId, input.items.map((item) => item.product_id))
+    if (targets === undefined) throw errors.LOCATION_NOT_FOUND()
+    if (!targets.locationActive) throw errors.LOCATION_INACTIVE()
+    const products = new Map(targets.products.map((product) => [product.id, product]))
     const currency = checkProducts(input.items, products)
     checkStock(input.items, products)
-
-    const changes: StockChange[] = input.items.map((item) => ({ product_id: item.product_id, quantity: item.quantity }))
-    const taken = await adjustStock(trx, scope, changes, -1)
-    // Cannot happen while the rows are locked; if it ever does, roll back rather than oversell.
-    if (taken !== changes.length) throw new Error(`stock changed under a lock: ${taken} of ${changes.length} products updated`)
 
     const lines = input.items.map((item, index) => {
       const product = products.get(item.product_id)!
@@ -94,9 +88,8 @@ export async function createOrder (db: Db, auth: AuthContext, locationId: string
       }
     })
     const subtotal = lines.reduce((sum, line) => sum + line.line_total_cents, 0)
-    const orderId = uuidv7()
-    const order = await insertOrder(trx, scope, {
-      id: orderId,
+    const { stocked, items, ...order } = await recordSale(trx, scope, {
+      id: uuidv7(),
       location_id: locationId,
       status: 'open',
       currency,
@@ -105,14 +98,10 @@ export async function createOrder (db: Db, auth: AuthContext, locationId: string
       item_count: lines.length,
       note: input.note ?? null,
       customer_ref: input.customer_ref ?? null,
-      created_by: auth.userId,
-      paid_at: null,
-      paid_by: null,
-      voided_at: null,
-      voided_by: null,
-      void_reason: null
-    })
-    const items = await insertOrderItems(trx, scope, lines.map((line) => ({ ...line, order_id: orderId })))
+      created_by: auth.userId
+    }, lines)
+    // Cannot happen while the rows are locked; if it ever does, roll back rather than oversell.
+    if (stocked !== lines.length) throw new Error(`stock changed under a lock: ${stocked} of ${lines.length} products updated`)
     return { ...order, items }
   })
 }

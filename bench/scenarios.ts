@@ -1,5 +1,6 @@
 import { mapLimited, type ApiClient } from './api.js'
 import { registerTenant } from './seed.js'
+import type { Target } from './targets.js'
 
 /** What the seeding left for the scenarios to use. */
 export interface BenchContext {
@@ -17,8 +18,8 @@ export interface Scenario {
   /** What `--only` selects and the table shows. */
   name: string
   description: string
-  /** Which server answers: the application, or the minimal single-file baseline. */
-  target: 'app' | 'baseline'
+  /** Which server answers: the application, or the minimal single-file baseline (bench/targets.ts). */
+  target: Target
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
   path: (context: BenchContext) => string
   /** A JSON body, built for each request (`sequence` counts from 0 over warm-up and measurement). */

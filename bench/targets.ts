@@ -1,0 +1,30 @@
+/**
+ * The servers the scenarios run against. The app runs as in production: compiled JavaScript
+ * (dist/, which run.ts builds first) under plain node. The baseline is one TypeScript file, run
+ * through tsx.
+ */
+import type { ServerCommand } from './server-process.js'
+
+export type Target = 'app' | 'baseline'
+
+export interface TargetSpec {
+  command: ServerCommand
+  /** On top of the environment every server gets; undefined removes a variable. */
+  env: Record<string, string | undefined>
+}
+
+export const APP_ENTRY = 'dist/src/server.js'
+const BASELINE_ENTRY = 'bench/baseline-server.ts'
+
+export function targetSpec (target: Target): TargetSpec {
+  if (target === 'baseline') return { command: { entry: BASELINE_ENTRY, nodeArgs: ['--import', 'tsx'] }, env: {} }
+  return {
+    command: { entry: APP_ENTRY, nodeArgs: [] },
+    // `npm run bench` sets it for tsx; set to anything, it makes autoload look for TypeScript routes.
+    env: { FASTIFY_AUTOLOAD_TYPESCRIPT: undefined }
+  }
+}
+
+export function commandLine (command: ServerCommand): string {
+  return ['node', ...command.nodeArgs, command.entry].join(' ')
+}

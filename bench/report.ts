@@ -31,9 +31,11 @@ export interface Measurement {
   serverCpu: CpuFigures | null
   databaseCpu: CpuFigures | null
   loadGeneratorCpu: { ms: number, usPerRequest: number }
+  /** The server's highest VmRSS over the warm-up and the measured window, in MB (1024 kB). */
+  peakRssMb: number | null
 }
 
-export function measure (scenario: Scenario, path: string, run: LoadRun, ticksPerSecond: number): Measurement {
+export function measure (scenario: Scenario, path: string, run: LoadRun, ticksPerSecond: number, peakRssKb: number | undefined): Measurement {
   const { result } = run
   const requests = result.requests.total
   const statusCodes = Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, { count }]) => [code, count]))
@@ -60,8 +62,13 @@ export function measure (scenario: Scenario, path: string, run: LoadRun, ticksPe
     timeouts: result.timeouts,
     serverCpu: cpu(run.before.server, run.after.server),
     databaseCpu: cpu(run.before.database, run.after.database),
-    loadGeneratorCpu: { ms: round(run.loadGeneratorCpuUs / 1000, 1), usPerRequest: requests === 0 ? 0 : round(run.loadGeneratorCpuUs / requests, 1) }
+    loadGeneratorCpu: { ms: round(run.loadGeneratorCpuUs / 1000, 1), usPerRequest: requests === 0 ? 0 : round(run.loadGeneratorCpuUs / requests, 1) },
+    peakRssMb: megabytes(peakRssKb)
   }
+}
+
+export function megabytes (kb: number | undefined): number | null {
+  return kb === undefined ? null : round(kb / 1024, 1)
 }
 
 export interface Ratio {
@@ -140,7 +147,8 @@ export function summarize (rounds: Measurement[][]): Measurement[] {
       timeouts: sum((m) => m.timeouts),
       serverCpu: cpu((m) => m.serverCpu),
       databaseCpu: cpu((m) => m.databaseCpu),
-      loadGeneratorCpu: { ms: round(sum((m) => m.loadGeneratorCpu.ms), 1), usPerRequest: mid((m) => m.loadGeneratorCpu.usPerRequest) }
+      loadGeneratorCpu: { ms: round(sum((m) => m.loadGeneratorCpu.ms), 1), usPerRequest: mid((m) => m.loadGeneratorCpu.usPerRequest) },
+      peakRssMb: highest(runs.map((m) => m.peakRssMb))
     }
   })
 }
@@ -148,7 +156,7 @@ export function summarize (rounds: Measurement[][]): Measurement[] {
 export function formatTable (rounds: Measurement[][], databaseNote: string | undefined): string {
   const measurements = summarize(rounds)
   const showDatabase = measurements.some((m) => m.databaseCpu !== null)
-  const header = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'server µs/req', ...(showDatabase ? ['db µs/req'] : [])]
+  const header = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'server µs/req', ...(showDatabase ? ['db µs/req'] : []), 'peak rss MB']
   const rows = measurements.map((m) => [
     m.scenario,
     m.requestsPerSecond.toFixed(0),
@@ -156,13 +164,14 @@ export function formatTable (rounds: Measurement[][], databaseNote: string | und
     String(m.latencyMs.p99),
     String(m.non2xx),
     m.serverCpu === null ? 'n/a' : m.serverCpu.usPerRequest.toFixed(0),
-    ...(showDatabase ? [m.databaseCpu === null ? 'n/a' : m.databaseCpu.usPerRequest.toFixed(0)] : [])
+    ...(showDatabase ? [m.databaseCpu === null ? 'n/a' : m.databaseCpu.usPerRequest.toFixed(0)] : []),
+    m.peakRssMb === null ? 'n/a' : m.peakRssMb.toFixed(0)
   ])
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]?.length ?? 0)))
   // The first column is text (left-aligned), the others numbers (right-aligned).
   const line = (cells: string[]): string => cells.map((cell, column) => column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0)).join('  ')
   const lines = [line(header), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.map(line)]
-  if (rounds.length > 1) lines.push(`(medians of ${rounds.length} rounds; non-2xx summed)`)
+  if (rounds.length > 1) lines.push(`(medians of ${rounds.length} rounds; non-2xx summed; peak rss the highest)`)
 
   const ratio = ratioOf(rounds)
   if (ratio !== undefined) {
@@ -177,12 +186,23 @@ export function formatTable (rounds: Measurement[][], databaseNote: string | und
   return lines.join('\n')
 }
 
+/** `name VmHWM` of each server: the most memory it has held resident since it started. */
+export function formatHighWaterMarks (servers: Array<{ name: string, vmHwmMb: number | null }>): string {
+  const figures = servers.map(({ name, vmHwmMb }) => `${name} ${vmHwmMb === null ? 'n/a' : vmHwmMb.toFixed(0)} MB`)
+  return `server VmHWM (peak RSS since start): ${figures.join(', ')}`
+}
+
 function median (values: number[]): number | null {
   if (values.length === 0) return null
   const sorted = [...values].sort((a, b) => a - b)
   const middle = Math.floor(sorted.length / 2)
   const value = sorted.length % 2 === 1 ? sorted[middle] ?? 0 : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2
   return round(value, 2)
+}
+
+function highest (values: Array<number | null>): number | null {
+  const known = values.filter((value): value is number => value !== null)
+  return known.length === 0 ? null : Math.max(...known)
 }
 
 function round (value: number, digits: number): number {

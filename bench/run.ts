@@ -11,10 +11,10 @@ import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { ApiClient } from './api.js'
 import { provisionDatabase, type BenchDatabase } from './database.js'
-import { requestFor, runLoad, stopLoad, type CpuSample, type LoadSettings } from './load.js'
+import { requestFor, runLoad, stopLoad, type CpuSample, type LoadRun, type LoadSettings } from './load.js'
 import { parseOptions, usage, type BenchOptions } from './options.js'
-import { clockTicksPerSecond, procAvailable, processTicks } from './proc.js'
-import { formatTable, measure, ratioOf, summarize, type Measurement } from './report.js'
+import { clockTicksPerSecond, procAvailable, processTicks, statusKb, watchRss } from './proc.js'
+import { formatHighWaterMarks, formatTable, measure, megabytes, ratioOf, summarize, type Measurement } from './report.js'
 import { scenarios as allScenarios, selectScenarios, type BenchContext, type Scenario } from './scenarios.js'
 import { registerTenant, seedProducts } from './seed.js'
 import { startServerProcess, type ServerProcess } from './server-process.js'
@@ -56,7 +56,7 @@ interface Run {
 async function main (options: BenchOptions): Promise<void> {
   const selected = selectScenarios(options.only)
   warnIfLong(options, selected.length)
-  if (!procAvailable()) log('no /proc on this system: CPU per request will show n/a')
+  if (!procAvailable()) log('no /proc on this system: CPU per request and peak RSS will show n/a')
   const startedAt = new Date()
   const stamp = startedAt.toISOString().replace(/:/g, '-').replace(/\.\d+Z$/, 'Z')
 
@@ -88,7 +88,8 @@ async function main (options: BenchOptions): Promise<void> {
 
   const run: Run = { options, ticksPerSecond: clockTicksPerSecond(), targets, api, context }
   const rounds = await runRounds(selected, run)
-  process.stdout.write(`${formatTable(rounds, database.cpuNote)}\n`)
+  const highWaterMarks = [...targets].map(([name, server]) => ({ name, pid: server.pid, vmHwmMb: megabytes(statusKb(server.pid, 'VmHWM')) }))
+  process.stdout.write(`${formatTable(rounds, database.cpuNote)}\n${formatHighWaterMarks(highWaterMarks)}\n`)
 
   const file = options.json === undefined ? path.join(root, 'bench', 'results', `${stamp}.json`) : path.resolve(options.json)
   await writeResults(file, {
@@ -113,6 +114,8 @@ async function main (options: BenchOptions): Promise<void> {
     },
     notes: database.cpuNote === undefined ? [] : [`db CPU not measured: ${database.cpuNote}`],
     ratio: ratioOf(rounds) ?? null,
+    /** Each server's VmHWM at the end: the most memory it held resident since it started. */
+    servers: highWaterMarks,
     /** One per scenario: medians over the rounds (the single round when there is one). */
     measurements: summarize(rounds),
     rounds
@@ -195,23 +198,30 @@ async function setUp (scenario: Scenario, run: Run): Promise<BenchContext> {
   return context
 }
 
-/** The warm-up, a pause and the measured window. */
+/** The warm-up, a pause and the measured window, with the server's RSS watched throughout. */
 async function runScenario (scenario: Scenario, context: BenchContext, sequence: { next: number }, label: string, run: Run): Promise<Measurement> {
   const server = run.targets.get(scenario.target)
   if (server === undefined) throw new Error(`no server for ${scenario.name}`)
   const { options } = run
   const settings: LoadSettings = { connections: options.connections, duration: options.duration }
-  if (options.warmup > 0) {
-    log(`${scenario.name}${label}: warm-up ${options.warmup} s`)
-    await runLoad(server.baseUrl, requestFor(scenario, context, sequence), { ...settings, duration: options.warmup }, async () => ({ server: undefined, database: undefined }))
-    checkAborted()
-    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS))
+  const rss = watchRss(server.pid)
+  let load: LoadRun
+  let peakRssKb: number | undefined
+  try {
+    if (options.warmup > 0) {
+      log(`${scenario.name}${label}: warm-up ${options.warmup} s`)
+      await runLoad(server.baseUrl, requestFor(scenario, context, sequence), { ...settings, duration: options.warmup }, async () => ({ server: undefined, database: undefined }))
+      checkAborted()
+      await new Promise((resolve) => setTimeout(resolve, SETTLE_MS))
+    }
+    log(`${scenario.name}${label}: measuring ${options.duration} s, ${options.connections} connections`)
+    const sample = async (): Promise<CpuSample> => ({ server: processTicks(server.pid), database: await database?.cpuTicks() })
+    load = await runLoad(server.baseUrl, requestFor(scenario, context, sequence), settings, sample)
+  } finally {
+    peakRssKb = rss.stop()
   }
-  log(`${scenario.name}${label}: measuring ${options.duration} s, ${options.connections} connections`)
-  const sample = async (): Promise<CpuSample> => ({ server: processTicks(server.pid), database: await database?.cpuTicks() })
-  const load = await runLoad(server.baseUrl, requestFor(scenario, context, sequence), settings, sample)
   checkAborted()
-  return measure(scenario, scenario.path(context), load, run.ticksPerSecond)
+  return measure(scenario, scenario.path(context), load, run.ticksPerSecond, peakRssKb)
 }
 
 async function writeResults (file: string, results: Record<string, unknown>): Promise<void> {

@@ -1,5 +1,5 @@
 import { mapLimited, type ApiClient } from './api.js'
-import { registerTenant } from './seed.js'
+import { registerTenant, seedTasks } from './seed.js'
 import type { Target } from './targets.js'
 
 /** What the seeding left for the scenarios to use. */
@@ -36,6 +36,9 @@ export interface Scenario {
 }
 
 const tenant = (context: BenchContext): string => `/api/v1/tenants/${context.tenantId}`
+
+/** Tasks in task-list's tenant, a third of them pending. */
+const TASKS = 500
 
 /**
  * One fixed product for reads, the same for the app and the baseline: a lookup by primary key
@@ -86,6 +89,19 @@ export const scenarios: Scenario[] = [
     path: (context) => `${tenant(context)}/products?page=1&page_size=25`,
     expectedStatus: 200,
     needsProducts: true
+  },
+  {
+    name: 'task-list',
+    description: `GET 25 pending tasks by descending priority, with the total, among ${TASKS} tasks of a tenant of its own`,
+    target: 'app',
+    method: 'GET',
+    setup: async (api) => {
+      const context = await registerTenant(api)
+      await seedTasks(api.withToken(context.token), context, TASKS)
+      return context
+    },
+    path: (context) => `${tenant(context)}/tasks?status=pending&sort=-priority&page_size=25`,
+    expectedStatus: 200
   },
   {
     name: 'product-create',

@@ -33,6 +33,8 @@ export interface Measurement {
   loadGeneratorCpu: { ms: number, usPerRequest: number }
   /** The server's highest VmRSS over the warm-up and the measured window, in MB (1024 kB). */
   peakRssMb: number | null
+  /** The scenario this one's server CPU is compared with (`Scenario.versus`). */
+  versus?: string
 }
 
 export function measure (scenario: Scenario, path: string, run: LoadRun, ticksPerSecond: number, peakRssKb: number | undefined): Measurement {
@@ -63,7 +65,8 @@ export function measure (scenario: Scenario, path: string, run: LoadRun, ticksPe
     serverCpu: cpu(run.before.server, run.after.server),
     databaseCpu: cpu(run.before.database, run.after.database),
     loadGeneratorCpu: { ms: round(run.loadGeneratorCpuUs / 1000, 1), usPerRequest: requests === 0 ? 0 : round(run.loadGeneratorCpuUs / requests, 1) },
-    peakRssMb: megabytes(peakRssKb)
+    peakRssMb: megabytes(peakRssKb),
+    ...(scenario.versus !== undefined && { versus: scenario.versus })
   }
 }
 
@@ -97,6 +100,38 @@ export function ratioOf (rounds: Measurement[][]): Ratio | undefined {
   }
   if (rounds.length === 0) return undefined
   return { server: median(serverRounds), database: median(databaseRounds), serverRounds, databaseRounds, target: RATIO_TARGET }
+}
+
+export interface Difference {
+  scenario: string
+  versus: string
+  /** Server CPU per request of `scenario` minus that of `versus`, in µs; the median over rounds. */
+  usPerRequest: number
+  /** The same, in % of `versus`'s; the median over rounds. */
+  percent: number
+  /** The difference in µs of each round (paired: both ran in the same round, close in time). */
+  usRounds: number[]
+}
+
+/** One per scenario with a `versus` that ran too; none when the CPU was not measured. */
+export function differencesOf (rounds: Measurement[][]): Difference[] {
+  const [first] = rounds
+  if (first === undefined) return []
+  return first.flatMap(({ scenario, versus }) => {
+    if (versus === undefined) return []
+    const us: number[] = []
+    const percent: number[] = []
+    for (const measurements of rounds) {
+      const own = measurements.find((m) => m.scenario === scenario)?.serverCpu
+      const other = measurements.find((m) => m.scenario === versus)?.serverCpu
+      if (own == null || other == null || other.usPerRequest === 0) continue
+      us.push(round(own.usPerRequest - other.usPerRequest, 1))
+      percent.push(round(100 * (own.usPerRequest - other.usPerRequest) / other.usPerRequest, 1))
+    }
+    const usMedian = median(us)
+    const percentMedian = median(percent)
+    return usMedian === null || percentMedian === null ? [] : [{ scenario, versus, usPerRequest: usMedian, percent: percentMedian, usRounds: us }]
+  })
 }
 
 function divide (a: CpuFigures | null, b: CpuFigures | null): number | null {
@@ -182,8 +217,17 @@ export function formatTable (rounds: Measurement[][], databaseNote: string | und
     const database = ratio.database === null ? '' : `; db CPU ratio ${ratio.database.toFixed(2)}`
     lines.push('', `server CPU per request, product-by-id / baseline: ${server}${database}`)
   }
+  const differences = differencesOf(rounds)
+  if (ratio === undefined && differences.length > 0) lines.push('')
+  for (const difference of differences) lines.push(formatDifference(difference))
   if (!showDatabase && databaseNote !== undefined) lines.push(`db CPU not measured: ${databaseNote}`)
   return lines.join('\n')
+}
+
+function formatDifference ({ scenario, versus, usPerRequest, percent, usRounds }: Difference): string {
+  const signed = (value: number, digits: number): string => `${value > 0 ? '+' : ''}${value.toFixed(digits)}`
+  const spread = usRounds.length > 1 ? `; rounds ${signed(Math.min(...usRounds), 0)} to ${signed(Math.max(...usRounds), 0)} µs` : ''
+  return `server CPU per request, ${scenario} vs ${versus}: ${signed(usPerRequest, 0)} µs (${signed(percent, 1)} %${spread})`
 }
 
 /** `name VmHWM` of each server: the most memory it has held resident since it started. */

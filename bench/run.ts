@@ -1,7 +1,7 @@
 /**
- * `npm run bench`: the app (compiled, as in production) and a minimal baseline server, each in
- * its own process, against a PostgreSQL of the benchmark's own; autocannon in this process. See
- * README.md, "Benchmark".
+ * `npm run bench`: the app (compiled, as in production), its variants and a minimal baseline
+ * server, each in its own process, against a PostgreSQL of the benchmark's own; autocannon in
+ * this process. See README.md, "Benchmark".
  */
 import { execFile, execFileSync } from 'node:child_process'
 import { mkdir, writeFile } from 'node:fs/promises'
@@ -14,7 +14,7 @@ import { provisionDatabase, type BenchDatabase } from './database.js'
 import { requestFor, runLoad, stopLoad, type CpuSample, type LoadRun, type LoadSettings } from './load.js'
 import { parseOptions, usage, type BenchOptions } from './options.js'
 import { clockTicksPerSecond, procAvailable, processTicks, statusKb, watchRss } from './proc.js'
-import { formatHighWaterMarks, formatTable, measure, megabytes, ratioOf, summarize, type Measurement } from './report.js'
+import { differencesOf, formatHighWaterMarks, formatTable, measure, megabytes, ratioOf, summarize, type Measurement } from './report.js'
 import { scenarios as allScenarios, selectScenarios, type BenchContext, type Scenario } from './scenarios.js'
 import { registerTenant, seedProducts } from './seed.js'
 import { startServerProcess, type ServerProcess } from './server-process.js'
@@ -114,6 +114,7 @@ async function main (options: BenchOptions): Promise<void> {
     },
     notes: database.cpuNote === undefined ? [] : [`db CPU not measured: ${database.cpuNote}`],
     ratio: ratioOf(rounds) ?? null,
+    differences: differencesOf(rounds),
     /** Each server's VmHWM at the end: the most memory it held resident since it started. */
     servers: highWaterMarks,
     /** One per scenario: medians over the rounds (the single round when there is one). */
@@ -305,8 +306,9 @@ try {
 /**
  * The limiter still runs on every request but never rejects (one user and one tenant send all
  * the load), and the response cache is off so product reads measure the database path, like the
- * baseline. Any of these set in the environment wins: `RATE_LIMIT_ENABLED=false npm run bench`
- * measures the app without the limiter, `CACHE_TTL_SECONDS=30` with the cache.
+ * baseline. Any of these set in the environment wins: `CACHE_TTL_SECONDS=30 npm run bench`
+ * measures the app with the cache (the product-by-id-no-* scenarios measure without the limiter
+ * and without metrics).
  */
 function benchDefaults (): Record<string, string> {
   const defaults: Record<string, string> = {

@@ -1,11 +1,12 @@
 /**
  * The servers the scenarios run against. The app runs as in production: compiled JavaScript
- * (dist/, which run.ts builds first) under plain node. The baseline is one TypeScript file, run
- * through tsx.
+ * (dist/, which run.ts builds first) under plain node. Its variants are the same build with one
+ * feature off, so the difference to the app is that feature's cost. The baseline is one
+ * TypeScript file, run through tsx.
  */
 import type { ServerCommand } from './server-process.js'
 
-export type Target = 'app' | 'baseline'
+export type Target = 'app' | 'app-no-rate-limit' | 'app-no-metrics' | 'baseline'
 
 export interface TargetSpec {
   command: ServerCommand
@@ -16,12 +17,18 @@ export interface TargetSpec {
 export const APP_ENTRY = 'dist/src/server.js'
 const BASELINE_ENTRY = 'bench/baseline-server.ts'
 
+const APP_VARIANTS: Record<Exclude<Target, 'baseline'>, Record<string, string>> = {
+  app: {},
+  'app-no-rate-limit': { RATE_LIMIT_ENABLED: 'false' },
+  'app-no-metrics': { METRICS_ENABLED: 'false' }
+}
+
 export function targetSpec (target: Target): TargetSpec {
   if (target === 'baseline') return { command: { entry: BASELINE_ENTRY, nodeArgs: ['--import', 'tsx'] }, env: {} }
   return {
     command: { entry: APP_ENTRY, nodeArgs: [] },
     // `npm run bench` sets it for tsx; set to anything, it makes autoload look for TypeScript routes.
-    env: { FASTIFY_AUTOLOAD_TYPESCRIPT: undefined }
+    env: { FASTIFY_AUTOLOAD_TYPESCRIPT: undefined, ...APP_VARIANTS[target] }
   }
 }
 

@@ -59,6 +59,8 @@ async function main (options: BenchOptions): Promise<void> {
   if (!procAvailable()) log('no /proc on this system: CPU per request and peak RSS will show n/a')
   const startedAt = new Date()
   const stamp = startedAt.toISOString().replace(/:/g, '-').replace(/\.\d+Z$/, 'Z')
+  // Relative to the root, the servers' working directory.
+  const profileDir = options.profile ? path.join('bench', 'results', 'profiles', stamp) : undefined
 
   await buildApp()
   checkAborted()
@@ -68,7 +70,7 @@ async function main (options: BenchOptions): Promise<void> {
   checkAborted()
 
   const env = serverEnv(options, database.url)
-  const app = await startTarget('app', env)
+  const app = await startTarget('app', env, profileDir)
   checkAborted()
   const anonymous = new ApiClient(app.baseUrl, interrupt.signal)
   const context = await registerTenant(anonymous)
@@ -82,7 +84,7 @@ async function main (options: BenchOptions): Promise<void> {
 
   const targets = new Map<Target, ServerProcess>([['app', app]])
   for (const target of new Set(selected.map((scenario) => scenario.target))) {
-    if (!targets.has(target)) targets.set(target, await startTarget(target, env))
+    if (!targets.has(target)) targets.set(target, await startTarget(target, env, profileDir))
     checkAborted()
   }
 
@@ -90,6 +92,7 @@ async function main (options: BenchOptions): Promise<void> {
   const rounds = await runRounds(selected, run)
   const highWaterMarks = [...targets].map(([name, server]) => ({ name, pid: server.pid, vmHwmMb: megabytes(statusKb(server.pid, 'VmHWM')) }))
   process.stdout.write(`${formatTable(rounds, database.cpuNote)}\n${formatHighWaterMarks(highWaterMarks)}\n`)
+  if (profileDir !== undefined) log(`CPU profiles: ${profileDir}/<server>.cpuprofile, written as the servers stop (next)`)
 
   const file = options.json === undefined ? path.join(root, 'bench', 'results', `${stamp}.json`) : path.resolve(options.json)
   await writeResults(file, {
@@ -110,6 +113,7 @@ async function main (options: BenchOptions): Promise<void> {
       database: database.kind,
       logLevel: options.logLevel,
       app: `node ${APP_ENTRY}`,
+      profileDir: profileDir ?? null,
       clockTicksPerSecond: run.ticksPerSecond
     },
     notes: database.cpuNote === undefined ? [] : [`db CPU not measured: ${database.cpuNote}`],
@@ -159,8 +163,8 @@ function serverEnv (options: BenchOptions, databaseUrl: string): Record<string, 
   }
 }
 
-async function startTarget (target: Target, env: Record<string, string>): Promise<ServerProcess> {
-  const spec = targetSpec(target)
+async function startTarget (target: Target, env: Record<string, string>, profileDir: string | undefined): Promise<ServerProcess> {
+  const spec = targetSpec(target, profileDir)
   log(`starting ${target}: ${commandLine(spec.command)}${target === 'app' ? ' (it applies the migrations)' : ''}`)
   const server = await startServerProcess(target, spec.command, { cwd: root, env: { ...env, ...spec.env }, signal: interrupt.signal })
   servers.push(server)

@@ -23,10 +23,12 @@ const APP_VARIANTS: Record<Exclude<Target, 'baseline'>, Record<string, string>> 
   'app-no-metrics': { METRICS_ENABLED: 'false' }
 }
 
-export function targetSpec (target: Target): TargetSpec {
+/** How to start `target`; with `profileDir`, the app's processes write a CPU profile there on exit. */
+export function targetSpec (target: Target, profileDir: string | undefined): TargetSpec {
   if (target === 'baseline') return { command: { entry: BASELINE_ENTRY, nodeArgs: ['--import', 'tsx'] }, env: {} }
+  const profile = profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${target}.cpuprofile`]
   return {
-    command: { entry: APP_ENTRY, nodeArgs: [] },
+    command: { entry: APP_ENTRY, nodeArgs: profile },
     // `npm run bench` sets it for tsx; set to anything, it makes autoload look for TypeScript routes.
     env: { FASTIFY_AUTOLOAD_TYPESCRIPT: undefined, ...APP_VARIANTS[target] }
   }

@@ -16,6 +16,8 @@ export interface BenchOptions {
   json: string | undefined
   /** LOG_LEVEL of the servers under test. */
   logLevel: string
+  /** Start the app's processes with --cpu-prof (a .cpuprofile each, written when they stop). */
+  profile: boolean
   help: boolean
 }
 
@@ -31,6 +33,8 @@ export const usage = `Usage: npm run bench -- [options]
   --rounds=N        run the scenarios N times, alternating, and report medians (default 1; env BENCH_ROUNDS)
   --json=PATH       results file (default bench/results/<timestamp>.json; env BENCH_JSON)
   --log-level=L     LOG_LEVEL of the servers under test (default warn; env BENCH_LOG_LEVEL)
+  --profile         CPU-profile the app's processes into bench/results/profiles/<timestamp>/
+                    (env BENCH_PROFILE=1); the profiler's overhead inflates the figures
   --help            this text and the scenario names
 
 Runs against an embedded PostgreSQL unless DATABASE_URL is set (then in a throwaway database
@@ -53,6 +57,7 @@ export function parseOptions (argv: string[], env: Record<string, string | undef
         rounds: { type: 'string' },
         json: { type: 'string' },
         'log-level': { type: 'string' },
+        profile: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' }
       },
       strict: true,
@@ -77,8 +82,16 @@ export function parseOptions (argv: string[], env: Record<string, string | undef
     only: only?.split(',').map((name) => name.trim()).filter((name) => name !== ''),
     json: pick(values.json, 'BENCH_JSON'),
     logLevel,
+    profile: values.profile ?? switchOn('BENCH_PROFILE', env.BENCH_PROFILE),
     help: values.help ?? false
   }
+}
+
+/** 1/true or 0/false (unset and empty: off). */
+function switchOn (name: string, text: string | undefined): boolean {
+  if (text === undefined || ['', '0', 'false'].includes(text)) return false
+  if (['1', 'true'].includes(text)) return true
+  throw new OptionsError(`${name} must be 1 or 0 (got "${text}")`)
 }
 
 function integer (name: string, text: string | undefined, fallback: number, minimum: number): number {

@@ -1,6 +1,7 @@
 /**
  * CPU time of other processes from Linux's own accounting (/proc/PID/stat), in clock ticks.
- * utime + stime there already sum every thread of the process (libuv pool, GC helpers).
+ * utime + stime there already sum every thread of the process (libuv pool, GC helpers). Memory
+ * from /proc/PID/status.
  */
 import { execFileSync } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
@@ -75,4 +76,39 @@ export function treeTicks (rootPid: number): number | undefined {
     if (stat !== undefined && stat.ppid === rootPid) total += stat.own
   }
   return total
+}
+
+/** A memory field of /proc/PID/status in kB (VmRSS: resident now, VmHWM: the most ever); undefined when unreadable. */
+export function statusKb (pid: number, field: 'VmRSS' | 'VmHWM'): number | undefined {
+  let text: string
+  try {
+    text = readFileSync(`/proc/${pid}/status`, 'utf8')
+  } catch {
+    return undefined
+  }
+  const match = new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(text)
+  return match?.[1] === undefined ? undefined : Number(match[1])
+}
+
+/**
+ * Reads a process's VmRSS every `intervalMs` until `stop()`, which returns the highest reading in
+ * kB (undefined when none could be read).
+ */
+export function watchRss (pid: number, intervalMs = 100): { stop: () => number | undefined } {
+  let peak: number | undefined
+  const read = (): void => {
+    const kb = statusKb(pid, 'VmRSS')
+    if (kb !== undefined && (peak === undefined || kb > peak)) peak = kb
+  }
+  read()
+  const timer = setInterval(read, intervalMs)
+  // Never the reason this process stays alive, should a caller fail to stop it.
+  timer.unref()
+  return {
+    stop: () => {
+      clearInterval(timer)
+      read()
+      return peak
+    }
+  }
 }

@@ -31,9 +31,13 @@ export interface Measurement {
   serverCpu: CpuFigures | null
   databaseCpu: CpuFigures | null
   loadGeneratorCpu: { ms: number, usPerRequest: number }
+  /** The server's highest VmRSS over the warm-up and the measured window, in MB (1024 kB). */
+  peakRssMb: number | null
+  /** The scenario this one's server CPU is compared with (`Scenario.versus`). */
+  versus?: string
 }
 
-export function measure (scenario: Scenario, path: string, run: LoadRun, ticksPerSecond: number): Measurement {
+export function measure (scenario: Scenario, path: string, run: LoadRun, ticksPerSecond: number, peakRssKb: number | undefined): Measurement {
   const { result } = run
   const requests = result.requests.total
   const statusCodes = Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, { count }]) => [code, count]))
@@ -60,8 +64,14 @@ export function measure (scenario: Scenario, path: string, run: LoadRun, ticksPe
     timeouts: result.timeouts,
     serverCpu: cpu(run.before.server, run.after.server),
     databaseCpu: cpu(run.before.database, run.after.database),
-    loadGeneratorCpu: { ms: round(run.loadGeneratorCpuUs / 1000, 1), usPerRequest: requests === 0 ? 0 : round(run.loadGeneratorCpuUs / requests, 1) }
+    loadGeneratorCpu: { ms: round(run.loadGeneratorCpuUs / 1000, 1), usPerRequest: requests === 0 ? 0 : round(run.loadGeneratorCpuUs / requests, 1) },
+    peakRssMb: megabytes(peakRssKb),
+    ...(scenario.versus !== undefined && { versus: scenario.versus })
   }
+}
+
+export function megabytes (kb: number | undefined): number | null {
+  return kb === undefined ? null : round(kb / 1024, 1)
 }
 
 export interface Ratio {
@@ -90,6 +100,38 @@ export function ratioOf (rounds: Measurement[][]): Ratio | undefined {
   }
   if (rounds.length === 0) return undefined
   return { server: median(serverRounds), database: median(databaseRounds), serverRounds, databaseRounds, target: RATIO_TARGET }
+}
+
+export interface Difference {
+  scenario: string
+  versus: string
+  /** Server CPU per request of `scenario` minus that of `versus`, in µs; the median over rounds. */
+  usPerRequest: number
+  /** The same, in % of `versus`'s; the median over rounds. */
+  percent: number
+  /** The difference in µs of each round (paired: both ran in the same round, close in time). */
+  usRounds: number[]
+}
+
+/** One per scenario with a `versus` that ran too; none when the CPU was not measured. */
+export function differencesOf (rounds: Measurement[][]): Difference[] {
+  const [first] = rounds
+  if (first === undefined) return []
+  return first.flatMap(({ scenario, versus }) => {
+    if (versus === undefined) return []
+    const us: number[] = []
+    const percent: number[] = []
+    for (const measurements of rounds) {
+      const own = measurements.find((m) => m.scenario === scenario)?.serverCpu
+      const other = measurements.find((m) => m.scenario === versus)?.serverCpu
+      if (own == null || other == null || other.usPerRequest === 0) continue
+      us.push(round(own.usPerRequest - other.usPerRequest, 1))
+      percent.push(round(100 * (own.usPerRequest - other.usPerRequest) / other.usPerRequest, 1))
+    }
+    const usMedian = median(us)
+    const percentMedian = median(percent)
+    return usMedian === null || percentMedian === null ? [] : [{ scenario, versus, usPerRequest: usMedian, percent: percentMedian, usRounds: us }]
+  })
 }
 
 function divide (a: CpuFigures | null, b: CpuFigures | null): number | null {
@@ -140,7 +182,8 @@ export function summarize (rounds: Measurement[][]): Measurement[] {
       timeouts: sum((m) => m.timeouts),
       serverCpu: cpu((m) => m.serverCpu),
       databaseCpu: cpu((m) => m.databaseCpu),
-      loadGeneratorCpu: { ms: round(sum((m) => m.loadGeneratorCpu.ms), 1), usPerRequest: mid((m) => m.loadGeneratorCpu.usPerRequest) }
+      loadGeneratorCpu: { ms: round(sum((m) => m.loadGeneratorCpu.ms), 1), usPerRequest: mid((m) => m.loadGeneratorCpu.usPerRequest) },
+      peakRssMb: highest(runs.map((m) => m.peakRssMb))
     }
   })
 }
@@ -148,7 +191,7 @@ export function summarize (rounds: Measurement[][]): Measurement[] {
 export function formatTable (rounds: Measurement[][], databaseNote: string | undefined): string {
   const measurements = summarize(rounds)
   const showDatabase = measurements.some((m) => m.databaseCpu !== null)
-  const header = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'server µs/req', ...(showDatabase ? ['db µs/req'] : [])]
+  const header = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'server µs/req', ...(showDatabase ? ['db µs/req'] : []), 'peak rss MB']
   const rows = measurements.map((m) => [
     m.scenario,
     m.requestsPerSecond.toFixed(0),
@@ -156,13 +199,14 @@ export function formatTable (rounds: Measurement[][], databaseNote: string | und
     String(m.latencyMs.p99),
     String(m.non2xx),
     m.serverCpu === null ? 'n/a' : m.serverCpu.usPerRequest.toFixed(0),
-    ...(showDatabase ? [m.databaseCpu === null ? 'n/a' : m.databaseCpu.usPerRequest.toFixed(0)] : [])
+    ...(showDatabase ? [m.databaseCpu === null ? 'n/a' : m.databaseCpu.usPerRequest.toFixed(0)] : []),
+    m.peakRssMb === null ? 'n/a' : m.peakRssMb.toFixed(0)
   ])
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]?.length ?? 0)))
   // The first column is text (left-aligned), the others numbers (right-aligned).
   const line = (cells: string[]): string => cells.map((cell, column) => column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0)).join('  ')
   const lines = [line(header), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.map(line)]
-  if (rounds.length > 1) lines.push(`(medians of ${rounds.length} rounds; non-2xx summed)`)
+  if (rounds.length > 1) lines.push(`(medians of ${rounds.length} rounds; non-2xx summed; peak rss the highest)`)
 
   const ratio = ratioOf(rounds)
   if (ratio !== undefined) {
@@ -173,8 +217,23 @@ export function formatTable (rounds: Measurement[][], databaseNote: string | und
     const database = ratio.database === null ? '' : `; db CPU ratio ${ratio.database.toFixed(2)}`
     lines.push('', `server CPU per request, product-by-id / baseline: ${server}${database}`)
   }
+  const differences = differencesOf(rounds)
+  if (ratio === undefined && differences.length > 0) lines.push('')
+  for (const difference of differences) lines.push(formatDifference(difference))
   if (!showDatabase && databaseNote !== undefined) lines.push(`db CPU not measured: ${databaseNote}`)
   return lines.join('\n')
+}
+
+function formatDifference ({ scenario, versus, usPerRequest, percent, usRounds }: Difference): string {
+  const signed = (value: number, digits: number): string => `${value > 0 ? '+' : ''}${value.toFixed(digits)}`
+  const spread = usRounds.length > 1 ? `; rounds ${signed(Math.min(...usRounds), 0)} to ${signed(Math.max(...usRounds), 0)} µs` : ''
+  return `server CPU per request, ${scenario} vs ${versus}: ${signed(usPerRequest, 0)} µs (${signed(percent, 1)} %${spread})`
+}
+
+/** `name VmHWM` of each server: the most memory it has held resident since it started. */
+export function formatHighWaterMarks (servers: Array<{ name: string, vmHwmMb: number | null }>): string {
+  const figures = servers.map(({ name, vmHwmMb }) => `${name} ${vmHwmMb === null ? 'n/a' : vmHwmMb.toFixed(0)} MB`)
+  return `server VmHWM (peak RSS since start): ${figures.join(', ')}`
 }
 
 function median (values: number[]): number | null {
@@ -183,6 +242,11 @@ function median (values: number[]): number | null {
   const middle = Math.floor(sorted.length / 2)
   const value = sorted.length % 2 === 1 ? sorted[middle] ?? 0 : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2
   return round(value, 2)
+}
+
+function highest (values: Array<number | null>): number | null {
+  const known = values.filter((value): value is number => value !== null)
+  return known.length === 0 ? null : Math.max(...known)
 }
 
 function round (value: number, digits: number): number {

@@ -1,5 +1,6 @@
 import { mapLimited, type ApiClient } from './api.js'
-import { registerTenant } from './seed.js'
+import { registerTenant, seedTasks } from './seed.js'
+import type { Target } from './targets.js'
 
 /** What the seeding left for the scenarios to use. */
 export interface BenchContext {
@@ -17,8 +18,8 @@ export interface Scenario {
   /** What `--only` selects and the table shows. */
   name: string
   description: string
-  /** Which server answers: the application, or the minimal single-file baseline. */
-  target: 'app' | 'baseline'
+  /** Which server answers: the application, one of its variants (bench/targets.ts), or the minimal single-file baseline. */
+  target: Target
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
   path: (context: BenchContext) => string
   /** A JSON body, built for each request (`sequence` counts from 0 over warm-up and measurement). */
@@ -32,9 +33,14 @@ export interface Scenario {
    * tenant's owner; returns the context the scenario runs with (default: the seeded one).
    */
   setup?: (api: ApiClient, context: BenchContext) => Promise<BenchContext>
+  /** A scenario whose server CPU per request this one's is compared with, after the table. */
+  versus?: string
 }
 
 const tenant = (context: BenchContext): string => `/api/v1/tenants/${context.tenantId}`
+
+/** Tasks in task-list's tenant, a third of them pending. */
+const TASKS = 500
 
 /**
  * One fixed product for reads, the same for the app and the baseline: a lookup by primary key
@@ -46,9 +52,18 @@ export function readProductId (context: BenchContext): string {
   return id
 }
 
+/** The same product read for the app, its variants and the baseline. */
+const productRead: Pick<Scenario, 'method' | 'path' | 'expectedStatus' | 'needsProducts'> = {
+  method: 'GET',
+  path: (context) => `${tenant(context)}/products/${readProductId(context)}`,
+  expectedStatus: 200,
+  needsProducts: true
+}
+
 /**
  * The scenarios, in the order they run: reads first, writes last (writes grow the table), and
- * the baseline right after the app's product-by-id so both see the same machine conditions.
+ * the app's variants and the baseline right after the app's product-by-id so all see the same
+ * machine conditions.
  */
 export const scenarios: Scenario[] = [
   {
@@ -63,19 +78,27 @@ export const scenarios: Scenario[] = [
     name: 'product-by-id',
     description: 'GET one product: JWT, tenant check, one indexed query',
     target: 'app',
-    method: 'GET',
-    path: (context) => `${tenant(context)}/products/${readProductId(context)}`,
-    expectedStatus: 200,
-    needsProducts: true
+    ...productRead
+  },
+  {
+    name: 'product-by-id-no-rate-limit',
+    description: 'the same, on an app process of its own with RATE_LIMIT_ENABLED=false',
+    target: 'app-no-rate-limit',
+    ...productRead,
+    versus: 'product-by-id'
+  },
+  {
+    name: 'product-by-id-no-metrics',
+    description: 'the same, on an app process of its own with METRICS_ENABLED=false',
+    target: 'app-no-metrics',
+    ...productRead,
+    versus: 'product-by-id'
   },
   {
     name: 'baseline',
     description: 'the same product lookup on a minimal single-file Fastify + pg server',
     target: 'baseline',
-    method: 'GET',
-    path: (context) => `${tenant(context)}/products/${readProductId(context)}`,
-    expectedStatus: 200,
-    needsProducts: true
+    ...productRead
   },
   {
     name: 'product-list',
@@ -85,6 +108,19 @@ export const scenarios: Scenario[] = [
     path: (context) => `${tenant(context)}/products?page=1&page_size=25`,
     expectedStatus: 200,
     needsProducts: true
+  },
+  {
+    name: 'task-list',
+    description: `GET 25 pending tasks by descending priority, with the total, among ${TASKS} tasks of a tenant of its own`,
+    target: 'app',
+    method: 'GET',
+    setup: async (api) => {
+      const context = await registerTenant(api)
+      await seedTasks(api.withToken(context.token), context, TASKS)
+      return context
+    },
+    path: (context) => `${tenant(context)}/tasks?status=pending&sort=-priority&page_size=25`,
+    expectedStatus: 200
   },
   {
     name: 'product-create',

@@ -41,3 +41,25 @@ export async function seedProducts (api: ApiClient, context: BenchContext, count
     throw error
   }
 }
+
+/**
+ * A seeded task: the three statuses in turn, and each status with every priority (the priority
+ * changes every third task), a due date on most.
+ */
+export function seedTask (index: number): Record<string, unknown> {
+  const statuses = ['pending', 'in_progress', 'completed']
+  const priorities = ['low', 'medium', 'high']
+  return {
+    title: `Task ${String(index).padStart(4, '0')}`,
+    description: index % 4 === 0 ? null : `Seeded task number ${index} for the benchmark.`,
+    status: statuses[index % statuses.length],
+    priority: priorities[Math.floor(index / statuses.length) % priorities.length],
+    due_date: index % 5 === 0 ? null : new Date(Date.UTC(2030, 0, 1 + (index % 365))).toISOString()
+  }
+}
+
+/** Creates `count` tasks through POST .../tasks (as `api`'s user), at most SEED_CONCURRENCY at a time. */
+export async function seedTasks (api: ApiClient, context: BenchContext, count: number): Promise<string[]> {
+  const path = `/api/v1/tenants/${context.tenantId}/tasks`
+  return await mapLimited(count, SEED_CONCURRENCY, async (index) => (await api.post<{ id: string }>(path, seedTask(index))).id)
+}

@@ -14,18 +14,36 @@ export interface ServerProcess {
   kill: () => void
 }
 
+/** What to run: `node <nodeArgs> <entry>`, e.g. compiled JavaScript as is, or TypeScript with `--import tsx`. */
+export interface ServerCommand {
+  /** The script, relative to `cwd`. */
+  entry: string
+  /** Node's own options, before the entry. */
+  nodeArgs: string[]
+}
+
+export interface StartOptions {
+  cwd: string
+  /** Added to this process's environment; an undefined value removes the variable. */
+  env: Record<string, string | undefined>
+  timeoutMs?: number
+  signal?: AbortSignal
+}
+
 const HOST = '127.0.0.1'
 const OUTPUT_LIMIT = 16_384
 
 /**
- * Starts `node --import tsx <entry>` as its own process (so its CPU time is its own) and waits
- * until it accepts connections on its port.
+ * Starts `command` as its own process (so its CPU time is its own) and waits until it accepts
+ * connections on its port.
  */
-export async function startServerProcess (name: string, entry: string, options: { cwd: string, env: Record<string, string>, timeoutMs?: number, signal?: AbortSignal }): Promise<ServerProcess> {
+export async function startServerProcess (name: string, command: ServerCommand, options: StartOptions): Promise<ServerProcess> {
   const port = await freePort()
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+  const env = Object.entries({ ...process.env, ...options.env, HOST, PORT: String(port) })
+    .filter((entry): entry is [string, string] => entry[1] !== undefined)
+  const child = spawn(process.execPath, [...command.nodeArgs, command.entry], {
     cwd: options.cwd,
-    env: { ...process.env, ...options.env, HOST, PORT: String(port) },
+    env: Object.fromEntries(env),
     stdio: ['ignore', 'pipe', 'pipe']
   })
   let output = ''

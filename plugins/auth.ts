@@ -13,9 +13,12 @@ declare module 'fastify' {
     /** onRequest hook: verifies the Bearer access token and sets `request.authContext`, or answers 401. */
     authenticate: (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => void
     /**
-     * The caller an `Authorization` header names, or an AppError (401): the one token check of
-     * every door (REST, and later GraphQL, gRPC and streams).
+     * The caller an `Authorization` header names, checked in full (signature, expiry, session and
+     * membership still current), or an AppError (401): the one token check of every door (REST,
+     * and later GraphQL, gRPC and streams).
      */
+    authorize: (authorization: string | undefined) => Promise<AuthContext>
+    /** The signature and expiry part of `authorize`, synchronous (the rate limiter's question: is this a token at all?). */
     verifyAccessToken: (authorization: string | undefined) => AuthContext
     accessTokens: AccessTokenSigner
   }
@@ -46,7 +49,7 @@ const roleSet = new Set<string>(roles)
 const bearerSecurity = [{ [BEARER_SCHEME]: [] }]
 
 function isAccessClaims (claims: Partial<AccessClaims>): claims is AccessClaims {
-  return typeof claims.sub === 'string' && typeof claims.tenant_id === 'string' &&
+  return typeof claims.sub === 'string' && typeof claims.tenant_id === 'string' && typeof claims.mv === 'number' &&
     typeof claims.sid === 'string' && typeof claims.role === 'string' && roleSet.has(claims.role)
 }
 
@@ -75,7 +78,7 @@ export default fp(async (app) => {
       algorithms: [ALGORITHM],
       allowedIss: config.JWT_ISSUER,
       allowedAud: config.JWT_AUDIENCE,
-      requiredClaims: ['sub', 'tenant_id', 'role', 'sid', 'iat', 'exp', 'iss', 'aud'],
+      requiredClaims: ['sub', 'tenant_id', 'role', 'sid', 'mv', 'iat', 'exp', 'iss', 'aud'],
       // VerifiedTokens below remembers verified tokens by their text, without hashing them.
       cache: false
     }
@@ -114,20 +117,37 @@ export default fp(async (app) => {
     const expiresAt = claims.exp
     if (!isAccessClaims(claims) || typeof expiresAt !== 'number') throw errors.UNAUTHORIZED({ reason: 'invalidToken' })
     // One frozen object per token: requests share it, and nothing can change it.
-    const context: AuthContext = Object.freeze({ userId: claims.sub, tenantId: claims.tenant_id, role: claims.role as Role, sessionId: claims.sid })
+    const context: AuthContext = Object.freeze({ userId: claims.sub, tenantId: claims.tenant_id, role: claims.role as Role, sessionId: claims.sid, membershipVersion: claims.mv })
     verified.set(token, context, expiresAt * 1000)
     return context
   }
 
+  const { revocations } = app
   app.decorate('verifyAccessToken', verifyAccessToken)
-  // A callback hook: verification is synchronous, so no promise per request.
+  app.decorate('authorize', async (authorization: string | undefined) => {
+    const context = verifyAccessToken(authorization)
+    if (await revocations.check(context) === 'revoked') throw errors.TOKEN_REVOKED()
+    return context
+  })
+  // A callback hook: the signature check is synchronous and the revocation check is answered from
+  // memory (a membership not seen on this instance yet is read once), so almost never a promise.
   app.decorate('authenticate', (request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) => {
+    let context: AuthContext
     try {
-      request.authContext = verifyAccessToken(request.headers.authorization)
+      context = verifyAccessToken(request.headers.authorization)
     } catch (error) {
       done(error as AppError)
       return
     }
-    done()
+    const standing = revocations.standing(context)
+    if (standing === 'valid') {
+      request.authContext = context
+      return done()
+    }
+    if (standing === 'revoked') return done(errors.TOKEN_REVOKED())
+    revocations.check(context).then((checked) => {
+      if (checked === 'valid') request.authContext = context
+      done(checked === 'valid' ? undefined : errors.TOKEN_REVOKED())
+    }, done)
   })
-}, { name: 'auth', dependencies: ['config'] })
+}, { name: 'auth', dependencies: ['config', 'revocation'] })

@@ -1,7 +1,10 @@
+import { randomUUID } from 'node:crypto'
+import type { Socket } from 'node:net'
 import fp from 'fastify-plugin'
-import type { FastifyError, FastifyReply, FastifyRequest, FastifySchemaValidationError } from 'fastify'
+import type { FastifyError, FastifyReply, FastifyRequest, FastifySchemaValidationError, FastifyServerOptions } from 'fastify'
 import { isDatabaseUnavailable, isQueryCanceled } from '#db/postgres-errors.js'
 import { AppError, errors, type FieldError } from '#src/errors/index.js'
+import { securityHeaders } from './security-headers.js'
 
 /** Fastify's own error codes that mean something specific to a client. */
 const fastifyCodes: Record<string, () => AppError> = {
@@ -93,6 +96,37 @@ export function sendError (reply: FastifyReply, error: AppError): FastifyReply {
     error: { code: error.code, message: error.message, details: error.details ?? null, request_id: reply.request.id }
   })
 }
+
+/**
+ * Errors Fastify meets before routing (a malformed percent-encoded URL, an overlong path
+ * segment): our hooks have not run, so the request id and security headers are set here, and
+ * the answer is the envelope like any other.
+ */
+export const frameworkErrors: NonNullable<FastifyServerOptions['frameworkErrors']> = (error, request, reply) => {
+  reply.headers(securityHeaders).header('x-request-id', request.id)
+  sendError(reply, error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? errors.BAD_REQUEST({ reason: 'paramTooLong' }) : errors.BAD_REQUEST({ reason: 'badUrl' }))
+}
+
+/**
+ * Requests Node's HTTP parser refuses (not HTTP, headers over the limit, too slow to arrive) never
+ * reach Fastify: the answer is written to the socket here, still in the envelope, with a request
+ * id and the security headers, and the connection is closed as Node would.
+ */
+export function clientErrorHandler (error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return
+  const appError = error.code === 'HPE_HEADER_OVERFLOW'
+    ? errors.HEADERS_TOO_LARGE()
+    : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? errors.REQUEST_TIMEOUT() : errors.BAD_REQUEST({ reason: 'malformed' })
+  const requestId = randomUUID()
+  const body = JSON.stringify({ data: null, error: { code: appError.code, message: appError.message, details: null, request_id: requestId } })
+  const headers = Object.entries(securityHeaders).map(([name, value]) => `${name}: ${value}\r\n`).join('')
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${appError.statusCode} ${STATUS_TEXT[appError.statusCode] ?? 'Bad Request'}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nX-Request-ID: ${requestId}\r\n${headers}Connection: close\r\n\r\n${body}`)
+  }
+  socket.destroy(error)
+}
+
+const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 408: 'Request Timeout', 431: 'Request Header Fields Too Large' }
 
 export default fp(async (app) => {
   app.setErrorHandler((error: FastifyError, request, reply) => sendError(reply, toAppError(error, request)))

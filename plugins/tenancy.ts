@@ -13,6 +13,7 @@ export default fp(async (app) => {
   // A callback hook: no promise per request.
   app.decorate('requireTenantMatch', (request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) => {
     const { tenant_id: tenantId } = request.params as { tenant_id?: string }
-    done(tenantId === request.auth.tenantId ? undefined : errors.TENANT_MISMATCH())
+    // UUIDs are case-insensitive: the token's own tenant in capitals is still its tenant.
+    done(tenantId?.toLowerCase() === request.auth.tenantId ? undefined : errors.TENANT_MISMATCH())
   })
 }, { name: 'tenancy', dependencies: ['auth'] })

@@ -11,12 +11,14 @@ import auth from '#plugins/auth.js'
 import cors from '#plugins/cors.js'
 import cursors from '#plugins/cursors.js'
 import database from '#plugins/database.js'
-import errors from '#plugins/errors.js'
+import errors, { clientErrorHandler, frameworkErrors } from '#plugins/errors.js'
 import inFlight from '#plugins/in-flight.js'
 import loadShedding from '#plugins/load-shedding.js'
 import metrics from '#plugins/metrics.js'
 import openapi from '#plugins/openapi.js'
+import notifications from '#plugins/notifications.js'
 import rateLimit from '#plugins/rate-limit.js'
+import revocation from '#plugins/revocation.js'
 import redis from '#plugins/redis.js'
 import requestId, { requestIdFrom } from '#plugins/request-id.js'
 import responseCache from '#plugins/response-cache.js'
@@ -58,7 +60,9 @@ export function serverOptions (config: AppConfig, options: BuildOptions = {}): F
     return503OnClosing: false,
     forceCloseConnections: 'idle',
     schemaController: { compilersFactory: { buildValidator: buildValidatorFactory(), buildSerializer: buildSerializerFactory() } },
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 }
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    frameworkErrors,
+    clientErrorHandler
   }
 }
 
@@ -93,6 +97,8 @@ export async function buildApp (config: AppConfig, options: BuildOptions = {}): 
   await app.register(shutdown)
   await app.register(loadShedding)
   await app.register(redis)
+  await app.register(notifications)
+  await app.register(revocation)
   await app.register(auth)
   await app.register(tenancy)
   await app.register(cursors)

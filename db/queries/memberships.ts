@@ -1,3 +1,4 @@
+import { precompiled } from '../precompiled.js'
 import type { Db, Role, Trx } from '../schema/index.js'
 import type { TenantScope } from '../tenant-scope.js'
 
@@ -13,15 +14,41 @@ export interface UserTenantRow {
   id: string
   name: string
   role: Role
+  version: number
 }
 
-export async function insertMembership (db: Db, scope: TenantScope, userId: string, role: Role): Promise<void> {
-  await db.insertInto('memberships').values({ tenant_id: scope.tenantId, user_id: userId, role }).execute()
+export interface Membership {
+  role: Role
+  version: number
 }
 
-export async function findRole (db: Db, scope: TenantScope, userId: string): Promise<Role | undefined> {
-  const row = await db.selectFrom('memberships').select('role')
+/** Adds the membership and returns its version, which the member's access tokens carry. */
+export async function insertMembership (db: Db, scope: TenantScope, userId: string, role: Role): Promise<Membership> {
+  return await db.insertInto('memberships').values({ tenant_id: scope.tenantId, user_id: userId, role }).returning(['role', 'version']).executeTakeFirstOrThrow()
+}
+
+export async function findMembership (db: Db, scope: TenantScope, userId: string): Promise<Membership | undefined> {
+  return await db.selectFrom('memberships').select(['role', 'version'])
     .where('tenant_id', '=', scope.tenantId).where('user_id', '=', userId).executeTakeFirst()
+}
+
+const selectMembershipVersion = precompiled((db, params: { tenantId: string, userId: string }) =>
+  db.selectFrom('memberships').select('version').where('tenant_id', '=', params.tenantId).where('user_id', '=', params.userId))
+
+/** The current version of a membership, null when there is none: the per-request revocation check reads it once per instance. */
+export async function findMembershipVersion (db: Db, scope: TenantScope, userId: string): Promise<number | null> {
+  const [row] = await selectMembershipVersion(db, { tenantId: scope.tenantId, userId })
+  return row?.version ?? null
+}
+
+/**
+ * The caller's current role in the tenant, read inside an administrative transaction and locked
+ * against change until it ends: the role claim of a token can be minutes old.
+ */
+export async function lockCallerRole (db: Trx, scope: TenantScope, userId: string): Promise<Role | undefined> {
+  const row = await db.selectFrom('memberships').select('role')
+    .where('tenant_id', '=', scope.tenantId).where('user_id', '=', userId)
+    .forShare().executeTakeFirst()
   return row?.role
 }
 
@@ -29,7 +56,7 @@ export async function findRole (db: Db, scope: TenantScope, userId: string): Pro
 export async function listUserTenants (db: Db, userId: string): Promise<UserTenantRow[]> {
   return await db.selectFrom('memberships')
     .innerJoin('tenants', 'tenants.id', 'memberships.tenant_id')
-    .select(['tenants.id', 'tenants.name', 'memberships.role'])
+    .select(['tenants.id', 'tenants.name', 'memberships.role', 'memberships.version'])
     .where('memberships.user_id', '=', userId)
     .orderBy('memberships.created_at').orderBy('tenants.id')
     .execute()

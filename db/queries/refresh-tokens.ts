@@ -5,6 +5,16 @@ export async function insertRefreshToken (db: Db, token: NewRefreshToken): Promi
   await db.insertInto('refresh_tokens').values(token).execute()
 }
 
+/**
+ * Serialises everything that creates or revokes a user's refresh tokens (rotation, logout,
+ * logout-all, a password change) on one transaction-scoped advisory lock per user. Without it a
+ * revocation could wait on the row a refresh had locked, skip it as already rotated, and never
+ * see the token that refresh was inserting: the session went on.
+ */
+export async function lockSessionsOf (db: Trx, userId: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`sessions:${userId}`}, 0))`.execute(db)
+}
+
 /** Finds a token by its hash and locks it, so two concurrent rotations of one token serialize. */
 export async function findRefreshTokenForUpdate (db: Trx, tokenHash: Buffer): Promise<RefreshTokenRow | undefined> {
   return await db.selectFrom('refresh_tokens').selectAll().where('token_hash', '=', tokenHash).forUpdate().executeTakeFirst()
@@ -29,4 +39,12 @@ export async function revokeUserSessions (db: Db, userId: string, exceptFamily?:
     .where('user_id', '=', userId).where('revoked_at', 'is', null)
   if (exceptFamily !== undefined) query = query.where('family_id', '!=', exceptFamily)
   await query.execute()
+}
+
+/** Sessions (families) ended within the last `seconds`, with when: their access tokens may still be unexpired. */
+export async function recentlyEndedSessions (db: Db, seconds: number): Promise<Array<{ family_id: string, revoked_at: string }>> {
+  return await db.selectFrom('refresh_tokens').select(['family_id', 'revoked_at'])
+    .where('replaced_by', 'is', null).where('revoked_at', '>', sql<string>`now() - make_interval(secs => ${seconds})`)
+    .$narrowType<{ revoked_at: string }>()
+    .execute()
 }

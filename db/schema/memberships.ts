@@ -8,6 +8,8 @@ export interface MembershipsTable {
   tenant_id: string
   user_id: string
   role: Role
+  /** From one sequence, new on every insert and role change; access tokens carry it (`mv`). */
+  version: Generated<number>
   created_at: Generated<Timestamp>
 }
 

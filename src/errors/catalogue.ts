@@ -14,7 +14,15 @@ interface CatalogueEntry {
 export const errorCatalogue = {
   INVALID_JSON: { status: 400, message: 'The request body is not valid JSON.' },
   INVALID_CURSOR: { status: 400, message: 'The cursor is malformed or was not issued by this API; start again without one.' },
-  BAD_REQUEST: { status: 400, message: 'The request could not be understood.' },
+  BAD_REQUEST: {
+    status: 400,
+    message: 'The request could not be understood.',
+    reasons: {
+      badUrl: 'The URL is not valid: it has a malformed percent-encoded character.',
+      paramTooLong: 'A path segment of the URL is longer than 200 characters.',
+      malformed: 'The request is not valid HTTP.'
+    }
+  },
 
   UNAUTHORIZED: {
     status: 401,
@@ -27,6 +35,7 @@ export const errorCatalogue = {
     }
   },
   TOKEN_EXPIRED: { status: 401, message: 'The access token has expired.' },
+  TOKEN_REVOKED: { status: 401, message: 'The access token is no longer valid: its session ended or the membership changed. Refresh it, or sign in again.' },
   INVALID_CREDENTIALS: { status: 401, message: 'The email or password is incorrect.' },
   INVALID_REFRESH_TOKEN: {
     status: 401,
@@ -74,6 +83,7 @@ export const errorCatalogue = {
   ORDER_ALREADY_PAID: { status: 409, message: 'This order is already paid.' },
   IDEMPOTENCY_IN_PROGRESS: { status: 409, message: 'A request with this Idempotency-Key is still being processed; retry in a moment.' },
 
+  REQUEST_TIMEOUT: { status: 408, message: 'The request did not arrive in time.' },
   PRECONDITION_FAILED: {
     status: 412,
     message: 'The resource has changed since the given ETag.',
@@ -81,6 +91,7 @@ export const errorCatalogue = {
   },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is larger than the limit.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'The request body must be application/json.' },
+  HEADERS_TOO_LARGE: { status: 431, message: 'The request headers are larger than the limit.' },
 
   INVALID_INPUT: {
     status: 422,

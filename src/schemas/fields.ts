@@ -7,8 +7,8 @@ export const Timestamp = Type.String({ format: 'date-time', description: 'RFC 33
 /** Lower-case slug: letters, digits and single dashes, e.g. `hot-drinks`. */
 export const Slug = Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', examples: ['hot-drinks'] })
 
-/** ISO 4217 alphabetic code; checked against the runtime's list of currencies by the service. */
-export const CurrencyCode = Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code, upper case.', examples: ['EUR'] })
+/** ISO 4217 alphabetic code; the `iso4217` format checks it against the runtime's list of currencies. */
+export const CurrencyCode = Type.String({ format: 'iso4217', pattern: '^[A-Z]{3}$', description: 'ISO 4217 code, upper case.', examples: ['EUR'] })
 
 export const MoneyCents = Type.Integer({ minimum: 0, maximum: 2147483647, description: 'Integer minor units (cents).' })
 

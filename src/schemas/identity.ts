@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox'
-import { Timestamp, Uuid } from './fields.js'
+import { CurrencyCode, Timestamp, Uuid } from './fields.js'
 import { roles } from '#db/schema/memberships.js'
 import { dataEnvelope, pageEnvelope } from './envelope.js'
 import { ref } from './ref.js'
@@ -86,7 +86,7 @@ export const UpdateMeBody = Type.Object({
 
 export const UpdateTenantBody = Type.Object({
   name: Type.Optional(Name),
-  currency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code, upper case.' }))
+  currency: Type.Optional(CurrencyCode)
 }, { $id: 'UpdateTenantRequest', additionalProperties: false, minProperties: 1 })
 
 export const Member = Type.Object({

@@ -7,7 +7,13 @@ import { ref } from './ref.js'
 const Name = Type.String({ minLength: 1, maxLength: 200 })
 const Description = Type.String({ maxLength: 2000 })
 const Sku = Type.String({ minLength: 1, maxLength: 64, description: 'Unique per tenant when given.' })
-const Stock = Type.Integer({ minimum: 0, maximum: 2147483647 })
+/**
+ * At most a billion units: far beyond any shop, and with room below PostgreSQL's integer limit for
+ * what voids give back (an order takes at most 100 lines of 10,000), so restoring stock can never
+ * overflow. Above it is 422.
+ */
+export const MAX_STOCK = 1_000_000_000
+const Stock = Type.Integer({ minimum: 0, maximum: MAX_STOCK, description: 'Units in stock, 0 to 1,000,000,000.' })
 
 export const Product = Type.Object({
   id: Uuid,

@@ -1,6 +1,6 @@
 import { findTenant } from '#db/queries/tenants.js'
 import { listUserTenants } from '#db/queries/memberships.js'
-import { revokeUserSessions } from '#db/queries/refresh-tokens.js'
+import { lockSessionsOf, revokeUserSessions } from '#db/queries/refresh-tokens.js'
 import { findPasswordHash, findUserById, updateUser } from '#db/queries/users.js'
 import type { Db } from '#db/schema/index.js'
 import { errors } from '../errors/index.js'
@@ -36,7 +36,10 @@ export async function updateMe (db: Db, auth: AuthContext, input: UpdateMeInput)
   return await db.transaction().execute(async (trx) => {
     const user = await updateUser(trx, auth.userId, changes)
     if (user === undefined) throw errors.UNAUTHORIZED({ reason: 'accountGone' })
-    if (changes.password_hash !== undefined) await revokeUserSessions(trx, auth.userId, auth.sessionId)
+    if (changes.password_hash !== undefined) {
+      await lockSessionsOf(trx, auth.userId)
+      await revokeUserSessions(trx, auth.userId, auth.sessionId)
+    }
     return user
   })
 }

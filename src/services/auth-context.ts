@@ -9,6 +9,8 @@ export interface AuthContext {
   role: Role
   /** The refresh-token family of this session, so "other sessions" can be told apart. */
   sessionId: string
+  /** The membership version the token was issued for (see db/migrations/2026120102_revocation.ts). */
+  membershipVersion: number
 }
 
 const rank: Record<Role, number> = { guest: 0, member: 1, admin: 2, owner: 3 }

@@ -1,9 +1,9 @@
-import type { Db, Role, TenantRow } from '#db/schema/index.js'
+import type { Db, TenantRow } from '#db/schema/index.js'
 import { uuidv7 } from '#db/ids.js'
 import { tenantScope } from '#db/tenant-scope.js'
 import { findTenant, insertTenant } from '#db/queries/tenants.js'
-import { findRole, insertMembership, listUserTenants } from '#db/queries/memberships.js'
-import { findRefreshToken, findRefreshTokenForUpdate, insertRefreshToken, markRotated, revokeFamily, revokeUserSessions } from '#db/queries/refresh-tokens.js'
+import { findMembership, insertMembership, listUserTenants, type Membership } from '#db/queries/memberships.js'
+import { findRefreshToken, findRefreshTokenForUpdate, insertRefreshToken, lockSessionsOf, markRotated, revokeFamily, revokeUserSessions } from '#db/queries/refresh-tokens.js'
 import { findCredentialsByEmail, findUserById, insertUser, type PublicUser } from '#db/queries/users.js'
 import { constraints, isUniqueViolation } from '#db/postgres-errors.js'
 import { errors } from '../errors/index.js'
@@ -21,7 +21,7 @@ export interface AuthDeps {
 const DAY_MS = 86_400_000
 
 /** Stores a new refresh token in `familyId` and signs the matching access token. */
-async function issueSession (deps: AuthDeps, db: Db, user: PublicUser, tenant: TenantRow, role: Role, familyId: string): Promise<Session & { refresh_token_id: string }> {
+async function issueSession (deps: AuthDeps, db: Db, user: PublicUser, tenant: TenantRow, { role, version }: Membership, familyId: string): Promise<Session & { refresh_token_id: string }> {
   const refreshToken = newRefreshToken()
   const id = uuidv7()
   await insertRefreshToken(db, {
@@ -36,7 +36,7 @@ async function issueSession (deps: AuthDeps, db: Db, user: PublicUser, tenant: T
     user,
     tenant,
     role,
-    access_token: deps.signer.sign({ sub: user.id, tenant_id: tenant.id, role, sid: familyId }),
+    access_token: deps.signer.sign({ sub: user.id, tenant_id: tenant.id, role, sid: familyId, mv: version }),
     refresh_token: refreshToken,
     token_type: 'Bearer',
     expires_in: deps.signer.ttlSeconds,
@@ -53,8 +53,8 @@ export async function register (deps: AuthDeps, input: RegisterInput): Promise<S
     return await deps.db.transaction().execute(async (trx) => {
       const user = await insertUser(trx, { id: uuidv7(), email: normalizeEmail(input.email), name: input.name.trim(), password_hash: passwordHash })
       const tenant = await insertTenant(trx, { id: uuidv7(), name: input.tenant_name.trim() })
-      await insertMembership(trx, tenantScope(tenant.id), user.id, 'owner')
-      return await issueSession(deps, trx, user, tenant, 'owner', uuidv7())
+      const membership = await insertMembership(trx, tenantScope(tenant.id), user.id, 'owner')
+      return await issueSession(deps, trx, user, tenant, membership, uuidv7())
     })
   } catch (error) {
     if (isUniqueViolation(error, constraints.usersEmail)) throw errors.EMAIL_TAKEN()
@@ -76,7 +76,7 @@ export async function login (deps: AuthDeps, input: LoginInput): Promise<Session
   }
   const [user, tenant] = await Promise.all([findUserById(deps.db, credentials.id), findTenant(deps.db, tenantScope(chosen.id))])
   if (user === undefined || tenant === undefined) throw errors.INVALID_CREDENTIALS()
-  return await issueSession(deps, deps.db, user, tenant, chosen.role, uuidv7())
+  return await issueSession(deps, deps.db, user, tenant, chosen, uuidv7())
 }
 
 export interface RefreshInput { refresh_token: string, tenant_id?: string | undefined }
@@ -89,8 +89,12 @@ type RefreshOutcome = { session: Session } | { reused: true }
  * that was already rotated means it was copied: the whole family is revoked.
  */
 export async function refresh (deps: AuthDeps, input: RefreshInput): Promise<Session> {
+  const tokenHash = hashRefreshToken(input.refresh_token)
   const outcome = await deps.db.transaction().execute(async (trx): Promise<RefreshOutcome> => {
-    const current = await findRefreshTokenForUpdate(trx, hashRefreshToken(input.refresh_token))
+    const presented = await findRefreshToken(trx, tokenHash)
+    if (presented === undefined) throw errors.INVALID_REFRESH_TOKEN()
+    await lockSessionsOf(trx, presented.user_id)
+    const current = await findRefreshTokenForUpdate(trx, tokenHash)
     if (current === undefined) throw errors.INVALID_REFRESH_TOKEN()
     if (current.revoked_at !== null) {
       if (current.replaced_by === null) throw errors.INVALID_REFRESH_TOKEN()
@@ -100,12 +104,12 @@ export async function refresh (deps: AuthDeps, input: RefreshInput): Promise<Ses
     if (Date.parse(current.expires_at) <= Date.now()) throw errors.INVALID_REFRESH_TOKEN()
 
     const scope = tenantScope(input.tenant_id ?? current.tenant_id)
-    const role = await findRole(trx, scope, current.user_id)
-    if (role === undefined) throw errors.FORBIDDEN({ reason: 'notAMember' })
+    const membership = await findMembership(trx, scope, current.user_id)
+    if (membership === undefined) throw errors.FORBIDDEN({ reason: 'notAMember' })
     const [user, tenant] = await Promise.all([findUserById(trx, current.user_id), findTenant(trx, scope)])
     if (user === undefined || tenant === undefined) throw errors.INVALID_REFRESH_TOKEN()
 
-    const next = await issueSession(deps, trx, user, tenant, role, current.family_id)
+    const next = await issueSession(deps, trx, user, tenant, membership, current.family_id)
     await markRotated(trx, current.id, next.refresh_token_id)
     return { session: next }
   })
@@ -113,12 +117,23 @@ export async function refresh (deps: AuthDeps, input: RefreshInput): Promise<Ses
   return outcome.session
 }
 
-/** Ends the session the refresh token belongs to. Unknown tokens are ignored, so logout is idempotent. */
+/**
+ * Ends the session the refresh token belongs to, and with it the session's access tokens on every
+ * instance (a trigger announces it, see plugins/revocation.ts). Unknown tokens are ignored, so
+ * logout is idempotent.
+ */
 export async function logout (deps: Pick<AuthDeps, 'db'>, refreshToken: string): Promise<void> {
-  const token = await findRefreshToken(deps.db, hashRefreshToken(refreshToken))
-  if (token !== undefined) await revokeFamily(deps.db, token.family_id)
+  await deps.db.transaction().execute(async (trx) => {
+    const token = await findRefreshToken(trx, hashRefreshToken(refreshToken))
+    if (token === undefined) return
+    await lockSessionsOf(trx, token.user_id)
+    await revokeFamily(trx, token.family_id)
+  })
 }
 
 export async function logoutAll (deps: Pick<AuthDeps, 'db'>, userId: string): Promise<void> {
-  await revokeUserSessions(deps.db, userId)
+  await deps.db.transaction().execute(async (trx) => {
+    await lockSessionsOf(trx, userId)
+    await revokeUserSessions(trx, userId)
+  })
 }

@@ -7,7 +7,6 @@ import { errors } from '../errors/index.js'
 import type { CreateProductBody, Product, ProductListQuery, UpdateProductBody } from '../schemas/products.js'
 import { requireRole, scopeOf, type AuthContext } from './auth-context.js'
 import { pageOf, pageWindow, parseSort, type Page } from './pagination.js'
-import { requireCurrency } from './reference-data.js'
 import { rejectedWrite, writeGuardFor } from './writes.js'
 
 /** A product as stored: the API shape plus the version its ETag is made from. */
@@ -20,7 +19,6 @@ function skuTaken (error: unknown): never {
 
 export async function createProduct (db: Db, auth: AuthContext, input: CreateProductBody): Promise<ProductRecord> {
   requireRole(auth, 'member')
-  requireCurrency(input.currency)
   const outcome = await insertProduct(db, scopeOf(auth), {
     id: uuidv7(),
     name: input.name,
@@ -57,7 +55,6 @@ export async function listProducts (db: Db, auth: AuthContext, query: ProductLis
 /** Partial update: absent keys stay as they are, null clears a nullable field. */
 export async function updateProduct (db: Db, auth: AuthContext, id: string, changes: UpdateProductBody, versions?: number[]): Promise<ProductRecord> {
   const guard = writeGuardFor(auth, versions)
-  requireCurrency(changes.currency)
   const scope = scopeOf(auth)
   const updated = await updateProductRow(db, scope, id, changes, guard).catch(skuTaken)
   if (updated !== undefined) return updated

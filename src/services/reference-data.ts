@@ -13,9 +13,9 @@ const countries = new Set((
 ).split(' '))
 const canonicalTimeZones = new Set([...Intl.supportedValuesOf('timeZone'), 'UTC', 'Etc/UTC'])
 
-/** A 422 unless `code` is an ISO 4217 currency the runtime knows. */
-export function requireCurrency (code: string | undefined, field = '/currency'): void {
-  if (code !== undefined && !currencies.has(code)) throw errors.INVALID_INPUT({ details: [{ field, message: 'is not an ISO 4217 currency code' }] })
+/** An ISO 4217 currency the runtime knows: the `iso4217` format of every currency field (src/validation.ts). */
+export function isCurrencyCode (code: string): boolean {
+  return currencies.has(code)
 }
 
 /** A 422 unless `code` is an assigned ISO 3166-1 alpha-2 country code (null and absent pass). */

@@ -6,6 +6,8 @@ export interface AccessClaims {
   tenant_id: string
   role: Role
   sid: string
+  /** The membership version the token was issued for: a role change or removal makes it stale. */
+  mv: number
 }
 
 /** Signs access tokens; built by the auth plugin from @fastify/jwt so services need no Fastify. */

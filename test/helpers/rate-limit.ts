@@ -31,7 +31,14 @@ export async function insertTenant (app: FastifyInstance, ratePerMinute: number 
   return id
 }
 
-/** An access token for a (fictitious) user of the tenant: rate limits only look at the token. */
-export function tokenFor (app: FastifyInstance, tenantId: string, userId = randomUUID()): { authorization: string } {
-  return { authorization: `Bearer ${app.accessTokens.sign({ sub: userId, tenant_id: tenantId, role: 'owner', sid: randomUUID() })}` }
+/**
+ * An access token for a new owner of the tenant: the user and the membership are inserted
+ * straight in the database (no sign-up or argon2 needed), because every token is checked against
+ * its current membership.
+ */
+export async function tokenFor (app: FastifyInstance, tenantId: string, userId = randomUUID()): Promise<{ authorization: string }> {
+  await app.db.insertInto('users').values({ id: userId, email: `${userId}@example.com`, name: 'Rate User', password_hash: 'not-a-hash' }).onConflict((oc) => oc.doNothing()).execute()
+  const { version } = await app.db.insertInto('memberships').values({ tenant_id: tenantId, user_id: userId, role: 'owner' })
+    .onConflict((oc) => oc.columns(['tenant_id', 'user_id']).doUpdateSet({ role: 'owner' })).returning('version').executeTakeFirstOrThrow()
+  return { authorization: `Bearer ${app.accessTokens.sign({ sub: userId, tenant_id: tenantId, role: 'owner', sid: randomUUID(), mv: version })}` }
 }

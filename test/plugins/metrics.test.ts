@@ -32,7 +32,7 @@ describe('GET /metrics', () => {
 
   test('exposes every series in Prometheus text format', async () => {
     const tenantId = await insertTenant(context.app)
-    assert.equal((await context.app.inject({ url: `/api/v1/tenants/${tenantId}`, headers: tokenFor(context.app, tenantId) })).statusCode, 200)
+    assert.equal((await context.app.inject({ url: `/api/v1/tenants/${tenantId}`, headers: await tokenFor(context.app, tenantId) })).statusCode, 200)
     const ip = uniqueIp()
     await context.app.inject({ url: '/no/such/route', remoteAddress: ip })
     assert.equal((await context.app.inject({ url: '/no/such/route', remoteAddress: ip })).statusCode, 429)

@@ -56,7 +56,7 @@ describe(`rate limits (${redisUrl === undefined ? 'in-memory store' : 'Redis sto
 
   test('authenticated requests use the user and tenant budgets, not the IP budget', async () => {
     const tenantId = await insertTenant(context.app)
-    const first = tokenFor(context.app, tenantId)
+    const first = await tokenFor(context.app, tenantId)
     const ip = uniqueIp()
     // The tightest budget is reported: the user's (3) until the tenant's (4) runs lower.
     for (const remaining of [2, 1, 0]) assertLimited(await context.app.inject({ url: `/api/v1/tenants/${tenantId}`, headers: first, remoteAddress: ip }), 3, remaining)
@@ -65,7 +65,7 @@ describe(`rate limits (${redisUrl === undefined ? 'in-memory store' : 'Redis sto
     assert.match(userRejected.json().error.message, /user/)
 
     // A rejected request does not use up the tenant's budget: a second user gets its last request.
-    const second = tokenFor(context.app, tenantId)
+    const second = await tokenFor(context.app, tenantId)
     assertLimited(await getTenant(tenantId, second), 4, 0)
     const tenantRejected = await getTenant(tenantId, second)
     assertRejected(tenantRejected, 4)
@@ -77,30 +77,30 @@ describe(`rate limits (${redisUrl === undefined ? 'in-memory store' : 'Redis sto
 
   test("tenants never share budgets, and a tenant's plan in the database sets its budget", async () => {
     const busy = await insertTenant(context.app)
-    for (let i = 0; i < 4; i++) await getTenant(busy, tokenFor(context.app, busy))
-    assertRejected(await getTenant(busy, tokenFor(context.app, busy)), 4)
+    for (let i = 0; i < 4; i++) await getTenant(busy, await tokenFor(context.app, busy))
+    assertRejected(await getTenant(busy, await tokenFor(context.app, busy)), 4)
 
     const other = await insertTenant(context.app)
-    for (let i = 0; i < 4; i++) assert.equal((await getTenant(other, tokenFor(context.app, other))).statusCode, 200)
+    for (let i = 0; i < 4; i++) assert.equal((await getTenant(other, await tokenFor(context.app, other))).statusCode, 200)
 
     const premium = await insertTenant(context.app, 10)
-    for (let i = 0; i < 10; i++) assert.equal((await getTenant(premium, tokenFor(context.app, premium))).statusCode, 200)
-    assertRejected(await getTenant(premium, tokenFor(context.app, premium)), 10)
+    for (let i = 0; i < 10; i++) assert.equal((await getTenant(premium, await tokenFor(context.app, premium))).statusCode, 200)
+    assertRejected(await getTenant(premium, await tokenFor(context.app, premium)), 10)
 
     const small = await insertTenant(context.app, 2)
-    assertLimited(await getTenant(small, tokenFor(context.app, small)), 2, 1)
-    assertLimited(await getTenant(small, tokenFor(context.app, small)), 2, 0)
-    assertRejected(await getTenant(small, tokenFor(context.app, small)), 2)
+    assertLimited(await getTenant(small, await tokenFor(context.app, small)), 2, 1)
+    assertLimited(await getTenant(small, await tokenFor(context.app, small)), 2, 0)
+    assertRejected(await getTenant(small, await tokenFor(context.app, small)), 2)
   })
 
   test('a token for another tenant still counts against its own tenant (from the token), then 403', async () => {
     const mine = await insertTenant(context.app, 2)
     const theirs = await insertTenant(context.app)
-    const token = tokenFor(context.app, mine)
+    const token = await tokenFor(context.app, mine)
     const mismatch = await getTenant(theirs, token)
     assert.equal(mismatch.statusCode, 403)
     assert.equal(mismatch.headers['x-ratelimit-remaining'], '1')
-    assertLimited(await getTenant(mine, tokenFor(context.app, mine)), 2, 0)
+    assertLimited(await getTenant(mine, await tokenFor(context.app, mine)), 2, 0)
     assertRejected(await getTenant(theirs, token), 2)
   })
 
@@ -204,7 +204,8 @@ describe('two instances sharing one Redis', { skip: redisUrl === undefined && 'R
   test("share a tenant's budget", async () => {
     const [a, b] = apps as [FastifyInstance, FastifyInstance]
     const tenantId = await insertTenant(a)
-    const get = (app: FastifyInstance) => app.inject({ url: `/api/v1/tenants/${tenantId}`, headers: tokenFor(a, tenantId) })
+    const headers = await tokenFor(a, tenantId)
+    const get = async (app: FastifyInstance) => await app.inject({ url: `/api/v1/tenants/${tenantId}`, headers })
     assertLimited(await get(a), 4, 3)
     assertLimited(await get(b), 4, 2)
     assertLimited(await get(a), 4, 1)

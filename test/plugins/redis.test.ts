@@ -71,7 +71,7 @@ describe('rate limiting while Redis is down or slow', { skip: redisUrl === undef
     const { app, logged } = await build()
     const tenantId = await insertTenant(app)
     const url = `/api/v1/tenants/${tenantId}`
-    const token = tokenFor(app, tenantId)
+    const token = await tokenFor(app, tenantId)
 
     const baseline: number[] = []
     for (let i = 0; i < 5; i++) {
@@ -100,7 +100,7 @@ describe('rate limiting while Redis is down or slow', { skip: redisUrl === undef
 
   test('Redis hanging: one request waits the command timeout (50 ms), the next ones do not wait', async () => {
     const { app } = await build()
-    const token = tokenFor(app, await insertTenant(app))
+    const token = await tokenFor(app, await insertTenant(app))
     const request = async () => await timed(app, '/probe/limited', token)
     assert.equal((await request()).response.headers['x-ratelimit-limit'], '1000')
 
@@ -124,7 +124,7 @@ describe('rate limiting while Redis is down or slow', { skip: redisUrl === undef
     proxy.setMode('stall')
     const { app } = await build()
     const tenantId = await insertTenant(app)
-    const token = tokenFor(app, tenantId)
+    const token = await tokenFor(app, tenantId)
     const response = await app.inject({ url: `/api/v1/tenants/${tenantId}`, headers: token })
     assert.equal(response.statusCode, 200)
     assert.equal(response.headers['x-ratelimit-limit'], undefined)

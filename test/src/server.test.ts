@@ -58,7 +58,7 @@ describe('the server process', () => {
   })
 
   test('WEB_CONCURRENCY=2: two workers answer on one port, and SIGTERM drains them all and exits 0', async () => {
-    const server = await startServerProcess('src/server.ts', { DATABASE_URL: database.url, WEB_CONCURRENCY: '2' })
+    const server = await startServerProcess('src/server.ts', { DATABASE_URL: database.url, WEB_CONCURRENCY: '2', REDIS_URL: '' })
     try {
       const deadline = Date.now() + 20_000
       while (workersOf(server.child.pid!).length < 2 || (server.output().match(/API ready at/g) ?? []).length < 2) {

@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { requireCountry, requireCurrency, requireTimeZone } from '#src/services/reference-data.js'
+import { isCurrencyCode, requireCountry, requireTimeZone } from '#src/services/reference-data.js'
 
 const refuses = (check: () => void, field: string) => assert.throws(check, (error: { code?: string, details?: Array<{ field: string }> }) => {
   assert.equal(error.code, 'INVALID_INPUT')
@@ -17,11 +17,9 @@ test('time zones: canonical IANA names and current links pass; offsets, unknown 
   }
 })
 
-test('currencies: ISO 4217 codes only', () => {
-  assert.doesNotThrow(() => requireCurrency('EUR'))
-  assert.doesNotThrow(() => requireCurrency(undefined))
-  refuses(() => requireCurrency('XYZ'), '/currency')
-  refuses(() => requireCurrency('eur', '/price/currency'), '/price/currency')
+test('currencies (the iso4217 format of every currency field): ISO 4217 codes only', () => {
+  for (const code of ['EUR', 'USD', 'LBP', 'AED', 'JPY']) assert.equal(isCurrencyCode(code), true, code)
+  for (const code of ['XYZ', 'ZZZ', 'eur', 'EURO', '']) assert.equal(isCurrencyCode(code), false, code)
 })
 
 test('countries: assigned ISO 3166-1 alpha-2 codes only', () => {

@@ -203,7 +203,8 @@ describe('auth', () => {
     test('forged, expired, wrong-issuer and wrong-audience tokens are refused', async () => {
       const session = await registerUser(context.app)
       const now = Math.floor(Date.now() / 1000)
-      const claims = { sub: session.user.id, tenant_id: session.tenant.id, role: 'owner', sid: session.user.id, iat: now, exp: now + 600, iss: 'retail-ops-api', aud: 'retail-ops-api' }
+      const { mv } = JSON.parse(Buffer.from(session.access_token.split('.')[1] ?? '', 'base64url').toString()) as { mv: number }
+      const claims = { sub: session.user.id, tenant_id: session.tenant.id, role: 'owner', sid: session.user.id, mv, iat: now, exp: now + 600, iss: 'retail-ops-api', aud: 'retail-ops-api' }
       const cases: Array<[string, string, string]> = [
         ['alg none', forge({ alg: 'none', typ: 'JWT' }, claims), 'UNAUTHORIZED'],
         ['other secret', forge({ alg: 'HS256', typ: 'JWT' }, claims, 'another-secret-that-is-32-bytes-long!!'), 'UNAUTHORIZED'],

@@ -1,0 +1,103 @@
+import pg from 'pg'
+
+/** The part of a pino logger this needs. */
+interface Log {
+  info: (object: object, message: string) => void
+  warn: (object: object, message: string) => void
+}
+
+export interface PgListenerOptions {
+  url: string
+  log: Log
+  connectTimeoutMs: number
+  /** Waits between reconnection attempts grow up to this. */
+  maxRetryDelayMs: number
+}
+
+type Handler = (payload: string) => void
+
+/**
+ * One PostgreSQL connection, outside the pool, that LISTENs on the channels the app needs and
+ * reconnects by itself. NOTIFY is delivered only on commit and only while connected, so every
+ * (re)connection runs the `synchronised` callbacks after LISTEN is in place: they reload what a
+ * gap could have missed.
+ */
+export class PgListener {
+  readonly #options: PgListenerOptions
+  readonly #handlers = new Map<string, Handler[]>()
+  readonly #synchronised: Array<() => Promise<void>> = []
+  #client: pg.Client | undefined
+  #closed = false
+  #retryDelayMs = 100
+  #retryTimer: NodeJS.Timeout | undefined
+  #connected = false
+
+  constructor (options: PgListenerOptions) {
+    this.#options = options
+  }
+
+  get connected (): boolean {
+    return this.#connected
+  }
+
+  on (channel: string, handler: Handler): void {
+    this.#handlers.set(channel, [...(this.#handlers.get(channel) ?? []), handler])
+  }
+
+  /** Runs after every (re)connection, once LISTEN is in place. */
+  onSynchronise (callback: () => Promise<void>): void {
+    this.#synchronised.push(callback)
+  }
+
+  /** Connects (waiting for the first attempt only); a failure is retried in the background. */
+  async start (): Promise<void> {
+    await this.#connect()
+  }
+
+  async close (): Promise<void> {
+    this.#closed = true
+    clearTimeout(this.#retryTimer)
+    await this.#client?.end().catch(() => {})
+  }
+
+  async #connect (): Promise<void> {
+    if (this.#closed) return
+    const client = new pg.Client({ connectionString: this.#options.url, connectionTimeoutMillis: this.#options.connectTimeoutMs, application_name: 'retail-ops-api listener' })
+    client.on('notification', (message) => {
+      const payload = message.payload
+      if (payload === undefined) return
+      for (const handler of this.#handlers.get(message.channel) ?? []) handler(payload)
+    })
+    client.on('error', () => { this.#lost(client) })
+    client.on('end', () => { this.#lost(client) })
+    try {
+      await client.connect()
+      for (const channel of this.#handlers.keys()) await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`)
+      this.#client = client
+      for (const callback of this.#synchronised) await callback()
+      if (!this.#connected && this.#retryDelayMs > 100) this.#options.log.info({}, 'notification listener reconnected')
+      this.#connected = true
+      this.#retryDelayMs = 100
+    } catch (error) {
+      this.#options.log.warn({ err: error }, 'notification listener cannot connect; retrying')
+      client.end().catch(() => {})
+      this.#schedule()
+    }
+  }
+
+  #lost (client: pg.Client): void {
+    if (this.#client !== client || this.#closed) return
+    this.#client = undefined
+    this.#connected = false
+    this.#options.log.warn({}, 'notification listener disconnected; reconnecting')
+    this.#schedule()
+  }
+
+  #schedule (): void {
+    if (this.#closed) return
+    clearTimeout(this.#retryTimer)
+    this.#retryTimer = setTimeout(() => { this.#connect().catch(() => {}) }, this.#retryDelayMs)
+    this.#retryTimer.unref()
+    this.#retryDelayMs = Math.min(this.#retryDelayMs * 2, this.#options.maxRetryDelayMs)
+  }
+}

@@ -32,7 +32,8 @@ const LOCAL_KEYS: Record<Scope, number> = { anonymous: 50_000, tenant: 20_000, u
 /**
  * Rate limits: fixed one-minute windows, counted by @fastify/rate-limit's own stores (its LRU
  * LocalStore in memory, or its RedisStore's Lua script, shared by every instance):
- * - anonymous requests: per client IP, checked at onRequest, before any work;
+ * - anonymous requests, and any whose token is invalid, expired or revoked: per client IP,
+ *   checked at onRequest, before any work;
  * - authenticated requests: per user, then per tenant (its plan, or the default), checked at
  *   preHandler once `authenticate` has set `request.authContext`; they do not use the IP budget;
  * - login, register and refresh: also per client IP and credential (hashed), after body parsing;
@@ -113,9 +114,19 @@ export default fp(async (app) => {
   }
 
   // Callback hooks, and the in-memory store answers synchronously: no promise per request.
+  /** Will this request authenticate? A garbage, expired or revoked token spends the IP's budget like no token. */
+  function bearsValidToken (authorization: string | undefined): boolean {
+    if (authorization === undefined) return false
+    try {
+      return app.revocations.standing(app.verifyAccessToken(authorization)) !== 'revoked'
+    } catch {
+      return false
+    }
+  }
+
   app.addHook('onRequest', (request, reply, done) => {
     const routeConfig = request.routeOptions.config
-    if (routeConfig.operational === true || request.headers.authorization !== undefined) return done()
+    if (routeConfig.operational === true || bearsValidToken(request.headers.authorization)) return done()
     if (!health.usable()) {
       health.failedOpen()
       return done()
@@ -140,9 +151,9 @@ export default fp(async (app) => {
       limits.load(request.authContext.tenantId).then((max) => { checkAuthenticated(request, reply, done, max) }, done)
       return
     }
-    // Without an Authorization header the IP budget was already checked at onRequest; a header
-    // that did not authenticate (garbage, expired) still spends the IP's anonymous budget.
-    const checkedAnonymous = request.headers.authorization === undefined
+    // The IP budget was already checked at onRequest unless the request bore a valid token (a
+    // route that does not authenticate, such as refresh, still spends it then).
+    const checkedAnonymous = !bearsValidToken(request.headers.authorization)
     if (routeConfig.credentialField !== undefined) {
       const key = credentialKey(request)
       const max = config.RATE_LIMIT_CREDENTIALS_PER_MINUTE
@@ -158,7 +169,7 @@ export default fp(async (app) => {
     }
     done()
   })
-}, { name: 'rate-limit', dependencies: ['config', 'database', 'redis', 'auth', 'metrics', 'errors'] })
+}, { name: 'rate-limit', dependencies: ['config', 'database', 'redis', 'auth', 'revocation', 'metrics', 'errors'] })
 
 /** The client IP; an IPv6 address counts by its /64, which one client usually holds whole. */
 function clientKey (request: FastifyRequest): string {

@@ -11,7 +11,8 @@ export type Role = Static<typeof Role>
 export const Email = Type.String({ maxLength: 254, pattern: '^\\s*[^\\s@]+@[^\\s@]+\\.[^\\s@]+\\s*$', description: 'Trimmed and compared case-insensitively.', examples: ['ada@example.com'] })
 export const Password = Type.String({ minLength: 8, maxLength: 128, description: '8 to 128 characters; never echoed or logged.' })
 const Name = Type.String({ minLength: 1, maxLength: 200 })
-const RefreshToken = Type.String({ minLength: 1, maxLength: 200, description: 'The opaque refresh token from the last login or refresh.' })
+/** Any text up to 4 KiB: a token of the wrong shape (an access token, say) is an invalid refresh token (401), not a validation error. */
+const RefreshToken = Type.String({ minLength: 1, maxLength: 4096, description: 'The opaque refresh token from the last login or refresh; anything else is 401 INVALID_REFRESH_TOKEN.' })
 
 export const User = Type.Object({
   id: Uuid,

@@ -1,6 +1,7 @@
-import type { Db, Role } from '#db/schema/index.js'
+import type { Db, Role, Trx } from '#db/schema/index.js'
+import type { TenantScope } from '#db/tenant-scope.js'
 import { findTenant, updateTenant as updateTenantRow } from '#db/queries/tenants.js'
-import { countMembers, deleteMembership, findMember, insertMembership, listMembers as listMemberRows, lockOwners, updateRole, type MemberRow } from '#db/queries/memberships.js'
+import { countMembers, deleteMembership, findMember, insertMembership, listMembers as listMemberRows, lockCallerRole, lockOwners, updateRole, type MemberRow } from '#db/queries/memberships.js'
 import { findUserByEmail } from '#db/queries/users.js'
 import { constraints, isUniqueViolation } from '#db/postgres-errors.js'
 import { errors } from '../errors/index.js'
@@ -17,12 +18,28 @@ export async function getTenant (db: Db, auth: AuthContext): Promise<Tenant> {
 
 export async function updateTenant (db: Db, auth: AuthContext, changes: { name?: string | undefined, currency?: string | undefined }): Promise<Tenant> {
   requireRole(auth, 'admin')
-  const tenant = await updateTenantRow(db, scopeOf(auth), {
-    ...(changes.name !== undefined && { name: changes.name.trim() }),
-    ...(changes.currency !== undefined && { currency: changes.currency })
+  const scope = scopeOf(auth)
+  return await db.transaction().execute(async (trx) => {
+    requireRole(await asCurrentMember(trx, scope, auth), 'admin')
+    const tenant = await updateTenantRow(trx, scope, {
+      ...(changes.name !== undefined && { name: changes.name.trim() }),
+      ...(changes.currency !== undefined && { currency: changes.currency })
+    })
+    if (tenant === undefined) throw errors.TENANT_NOT_FOUND()
+    return tenant
   })
-  if (tenant === undefined) throw errors.TENANT_NOT_FOUND()
-  return tenant
+}
+
+/**
+ * The caller with the role the membership has now, read and share-locked inside the
+ * administrative transaction: the token's role is checked against the membership's version on
+ * every request, but two administrators acting at the same moment (an owner removing the owner
+ * who is removing them) are only told apart here. No membership any more is 403.
+ */
+async function asCurrentMember (trx: Trx, scope: TenantScope, auth: AuthContext): Promise<AuthContext> {
+  const role = await lockCallerRole(trx, scope, auth.userId)
+  if (role === undefined) throw errors.FORBIDDEN({ reason: 'notAMember' })
+  return role === auth.role ? auth : { ...auth, role }
 }
 
 export async function listMembers (db: Db, auth: AuthContext, request: PageRequest): Promise<Page<MemberRow>> {
@@ -42,32 +59,37 @@ export async function addMember (db: Db, auth: AuthContext, input: { email: stri
   const user = await findUserByEmail(db, normalizeEmail(input.email))
   if (user === undefined) throw errors.USER_NOT_FOUND()
   const scope = scopeOf(auth)
-  try {
-    await insertMembership(db, scope, user.id, input.role)
-  } catch (error) {
-    if (isUniqueViolation(error, constraints.membershipsPrimaryKey)) throw errors.ALREADY_A_MEMBER()
-    throw error
-  }
-  const member = await findMember(db, scope, user.id)
-  if (member === undefined) throw errors.MEMBER_NOT_FOUND()
-  return member
+  return await db.transaction().execute(async (trx) => {
+    const caller = await asCurrentMember(trx, scope, auth)
+    requireRole(caller, 'admin')
+    requireOwnerFor(caller, input.role)
+    try {
+      await insertMembership(trx, scope, user.id, input.role)
+    } catch (error) {
+      if (isUniqueViolation(error, constraints.membershipsPrimaryKey)) throw errors.ALREADY_A_MEMBER()
+      throw error
+    }
+    const member = await findMember(trx, scope, user.id)
+    if (member === undefined) throw errors.MEMBER_NOT_FOUND()
+    return member
+  })
 }
 
 /**
  * Changes a member's role. Owner rows are locked first so that two concurrent demotions cannot
- * both pass the "last owner" check.
+ * both pass the "last owner" check; the caller's own role is then the current one.
  */
 export async function changeMemberRole (db: Db, auth: AuthContext, userId: string, role: Role): Promise<MemberRow> {
   requireRole(auth, 'admin')
   const scope = scopeOf(auth)
   return await db.transaction().execute(async (trx) => {
     const owners = await lockOwners(trx, scope)
+    const caller = await asCurrentMember(trx, scope, auth)
+    requireRole(caller, 'admin')
     const member = await findMember(trx, scope, userId)
     if (member === undefined) throw errors.MEMBER_NOT_FOUND()
-    requireOwnerFor(auth, role, member.role)
-    if (member.role === 'owner' && role !== 'owner' && owners.length === 1) {
-      throw errors.LAST_OWNER()
-    }
+    requireOwnerFor(caller, role, member.role)
+    if (member.role === 'owner' && role !== 'owner' && owners.length === 1) throw errors.LAST_OWNER()
     await updateRole(trx, scope, userId, role)
     return { ...member, role }
   })
@@ -78,12 +100,12 @@ export async function removeMember (db: Db, auth: AuthContext, userId: string): 
   const scope = scopeOf(auth)
   await db.transaction().execute(async (trx) => {
     const owners = await lockOwners(trx, scope)
+    const caller = await asCurrentMember(trx, scope, auth)
+    requireRole(caller, 'admin')
     const member = await findMember(trx, scope, userId)
     if (member === undefined) throw errors.MEMBER_NOT_FOUND()
-    requireOwnerFor(auth, member.role)
-    if (member.role === 'owner' && owners.length === 1) {
-      throw errors.LAST_OWNER()
-    }
+    requireOwnerFor(caller, member.role)
+    if (member.role === 'owner' && owners.length === 1) throw errors.LAST_OWNER()
     await deleteMembership(trx, scope, userId)
   })
 }

@@ -6,7 +6,7 @@ import { sendError } from './errors.js'
 declare module 'fastify' {
   interface FastifyInstance {
     /** Requests received and not yet answered (or abandoned by their client). */
-    readonly inFlight: { readonly count: number }
+    readonly inFlight: { readonly count: number, forEach: (visit: (reply: FastifyReply) => void) => void }
   }
   interface FastifyRequest {
     /** Date.now() when the request arrived, for the handler timeout. */
@@ -56,7 +56,10 @@ export default fp(async (app) => {
   }
 
   app.decorateRequest('receivedAt', 0)
-  app.decorate('inFlight', { get count () { return pending.size } })
+  app.decorate('inFlight', {
+    get count () { return pending.size },
+    forEach: (visit: (reply: FastifyReply) => void) => { for (const reply of pending.values()) visit(reply) }
+  })
 
   app.addHook('onRequest', (request, reply, done) => {
     request.receivedAt = Date.now()

@@ -1,26 +1,54 @@
+import { Server, type Socket } from 'node:net'
 import fp from 'fastify-plugin'
-import { errors } from '#src/errors/index.js'
-import { sendError } from './errors.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** True once `close()` has begun: the server no longer accepts connections and is draining. */
+    /** True once `close()` has begun: /ready says 503, and every answer closes its connection. */
     readonly shuttingDown: boolean
   }
 }
 
+/** How long idle keep-alive connections get to carry one more request before they are closed. */
+const DRAIN_IDLE_MS = 500
+const POLL_MS = 20
+
 /**
- * While the server drains, requests that still arrive on open keep-alive connections get a 503 in
- * the envelope with `Connection: close`, so the load balancer retries them elsewhere. In-flight
- * requests are unaffected and finish normally.
+ * Drains as Go's Server.Shutdown does, so SIGTERM under load drops nothing that reached the
+ * server. When close() begins:
+ * - the listening socket closes (new connections are refused), but open connections stay;
+ * - requests in flight finish normally and answer with `Connection: close`, and so do requests
+ *   that still arrive on open keep-alive connections: each connection closes after its answer;
+ * - connections idle at that moment get DRAIN_IDLE_MS to send their next request (a busy client
+ *   sends it within microseconds), so none is closed just as a request is on its way (the reset
+ *   a client saw before); then idle ones are closed;
+ * - close() goes on (onClose hooks: the pool, Redis) only when every connection has closed, so
+ *   no request loses its database. close-with-grace bounds the whole by SHUTDOWN_GRACE_MS.
  */
 export default fp(async (app) => {
   let shuttingDown = false
-  app.decorate('shuttingDown', { getter: () => shuttingDown })
-  app.addHook('preClose', async () => { shuttingDown = true })
-  app.addHook('onRequest', (request, reply, done) => {
-    if (!shuttingDown) return done()
-    reply.header('connection', 'close')
-    sendError(reply, errors.SERVICE_UNAVAILABLE({ reason: 'shuttingDown' }))
+  const sockets = new Set<Socket>()
+  app.server.on('connection', (socket: Socket) => {
+    sockets.add(socket)
+    socket.once('close', () => { sockets.delete(socket) })
   })
-}, { name: 'shutdown', dependencies: ['errors'] })
+  app.decorate('shuttingDown', { getter: () => shuttingDown })
+
+  const waitUntil = async (done: () => boolean, deadline: number): Promise<void> => {
+    while (!done() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, POLL_MS))
+  }
+
+  app.addHook('preClose', async () => {
+    shuttingDown = true
+    app.inFlight.forEach((reply) => { if (!reply.raw.headersSent) reply.header('connection', 'close') })
+    if (!app.server.listening) return
+    // net.Server's close, not http.Server's: that one would also close idle connections at once.
+    Server.prototype.close.call(app.server)
+    await waitUntil(() => sockets.size === 0, Date.now() + DRAIN_IDLE_MS)
+    app.server.closeIdleConnections()
+    await waitUntil(() => sockets.size === 0, Number.POSITIVE_INFINITY)
+  })
+  app.addHook('onRequest', (_request, reply, done) => {
+    if (shuttingDown) reply.header('connection', 'close')
+    done()
+  })
+}, { name: 'shutdown', dependencies: ['in-flight'] })

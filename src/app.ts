@@ -56,7 +56,8 @@ export function serverOptions (config: AppConfig, options: BuildOptions = {}): F
     requestTimeout: config.REQUEST_TIMEOUT_MS,
     trustProxy: trustProxy(config.TRUST_PROXY),
     keepAliveTimeout: config.KEEP_ALIVE_TIMEOUT_MS,
-    // The shutdown plugin answers in the envelope while draining; Fastify's own 503 would not.
+    // The shutdown plugin drains: requests that arrive while closing are served (with
+    // Connection: close), not refused with Fastify's 503 outside the envelope.
     return503OnClosing: false,
     forceCloseConnections: 'idle',
     schemaController: { compilersFactory: { buildValidator: buildValidatorFactory(), buildSerializer: buildSerializerFactory() } },

@@ -40,7 +40,7 @@ export async function assertReachableByPostgresUser (dataDir: string): Promise<v
   }
 }
 
-async function systemAccount (name: string): Promise<{ uid: number, gid: number } | undefined> {
+export async function systemAccount (name: string): Promise<{ uid: number, gid: number } | undefined> {
   try {
     const passwd = await fs.readFile('/etc/passwd', 'utf8')
     const fields = passwd.split('\n').map((line) => line.split(':')).find((entry) => entry[0] === name)

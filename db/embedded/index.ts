@@ -25,10 +25,11 @@ import path from 'node:path'
 import { assertEmptyOrMissing, assertReachableByPostgresUser } from './data-directory.js'
 import { displayPath } from './display.js'
 import { errorText } from './errors.js'
-import { loadLibrary, type LibraryInstance } from './library.js'
+import { loadLibrary } from './library.js'
 import { acquireOwnerLock } from './owner-lock.js'
 import { clearPreviousServer } from './orphans.js'
 import { choosePort, freePort, writeState } from './ports.js'
+import { PostgresProcess } from './postgres-process.js'
 import { handle, removeData, type EmbeddedPostgres } from './server-handle.js'
 import { ServerOutput } from './server-output.js'
 import { HOST, PASSWORD, PORT_ATTEMPTS, USER } from './settings.js'
@@ -90,20 +91,9 @@ export async function startEmbeddedPostgres (options: StartEmbeddedPostgresOptio
     }
 
     let port = await choosePort(statePath, shown, log)
-    let server: LibraryInstance | undefined
+    let server: PostgresProcess | undefined
     for (let attempt = 1; server === undefined; attempt++) {
-      const instance = new Library({
-        databaseDir: dataDir,
-        port,
-        user: USER,
-        password: PASSWORD,
-        authMethod: 'scram-sha-256',
-        persistent: true,
-        createPostgresUser: asRoot,
-        postgresFlags: postgresFlags(persistent),
-        onLog: (message) => output.write(message),
-        onError: (error) => output.write(`[ERROR] ${errorText(error)}`)
-      })
+      const instance = new PostgresProcess({ dataDir, port, flags: postgresFlags(persistent), onLog: (message) => output.write(message) })
       output.startAttempt()
       const failure = await startInstance(instance, output, shown)
       if (failure === undefined) {

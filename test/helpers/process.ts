@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
+import { readdirSync, readFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -30,11 +31,16 @@ export async function freePort (): Promise<number> {
   })
 }
 
-/** Starts a TypeScript entry file as its own Node process and waits for the "API ready" line. */
-export async function startServerProcess (entry: string, env: Record<string, string>, timeoutMs = 30000): Promise<ServerProcess> {
+/**
+ * Starts a TypeScript entry file as its own Node process and waits for the "API ready" line.
+ * `detached` puts it in a process group of its own, as a terminal does with a command, so a test
+ * can signal the whole group (`process.kill(-pid, 'SIGINT')` is Ctrl-C).
+ */
+export async function startServerProcess (entry: string, env: Record<string, string>, timeoutMs = 30000, options: { detached?: boolean } = {}): Promise<ServerProcess> {
   const port = await freePort()
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: projectRoot,
+    detached: options.detached ?? false,
     env: { ...process.env, ...processTestDefaults, NODE_ENV: 'test', LOG_LEVEL: 'info', FASTIFY_AUTOLOAD_TYPESCRIPT: '1', HOST: '127.0.0.1', PORT: String(port), JWT_SECRET: 'process-test-secret-at-least-32-bytes', ...env },
     stdio: ['ignore', 'pipe', 'pipe']
   })
@@ -68,4 +74,30 @@ export async function runToExit (entry: string, env: Record<string, string>, tim
   const code = await new Promise<number | null>((resolve) => child.once('exit', (exitCode) => resolve(exitCode)))
   clearTimeout(timer)
   return { code, output }
+}
+
+/** A process's state and parent from /proc; undefined when it is gone. */
+function procStat (pid: number): { state: string, ppid: number } | undefined {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ')
+    return { state: fields[0] ?? '', ppid: Number(fields[1]) }
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Is the process running? Read from /proc, not with `kill(pid, 0)`: on machines whose init reaps
+ * orphans late a stopped process lingers as a zombie, and `kill` still succeeds on it.
+ */
+export function isRunning (pid: number): boolean {
+  const state = procStat(pid)?.state
+  return state !== undefined && state !== 'Z' && state !== 'X'
+}
+
+/** Running child processes of `parent`. */
+export function childrenOf (parent: number): number[] {
+  return readdirSync('/proc').filter((entry) => /^\d+$/.test(entry)).map(Number)
+    .filter((pid) => procStat(pid)?.ppid === parent && isRunning(pid))
 }

@@ -4,17 +4,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { chmod, mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { runToExit, startServerProcess } from '../helpers/process.js'
-
-/** Is a process with this pid alive? */
-function alive (pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
+import { isRunning, runToExit, startServerProcess } from '../helpers/process.js'
 
 function postmasterPid (dataDir: string): number | undefined {
   const file = path.join(dataDir, 'postmaster.pid')
@@ -62,7 +52,7 @@ describe('npm start with no DATABASE_URL (embedded PostgreSQL)', () => {
     assert.ok(orphan !== undefined)
     server.child.kill('SIGKILL')
     await server.exited
-    assert.ok(alive(orphan), 'killing Node leaves PostgreSQL running')
+    assert.ok(isRunning(orphan), 'killing Node leaves PostgreSQL running')
 
     const restarted = await startServerProcess('src/server.ts', env(), 60000)
     try {
@@ -76,6 +66,21 @@ describe('npm start with no DATABASE_URL (embedded PostgreSQL)', () => {
       restarted.child.kill('SIGTERM')
       assert.equal(await restarted.exited, 0)
     }
-    assert.ok(!alive(orphan), 'the orphan was stopped')
+    assert.ok(!isRunning(orphan), 'the orphan was stopped')
+  })
+
+  test('Ctrl-C (SIGINT to the whole process group): a request in flight completes, then the embedded server stops', async () => {
+    const server = await startServerProcess('test/fixtures/server-with-slow-route.ts', { ...env(), SLOW_MS: '1500' }, 60000, { detached: true })
+    const postgres = postmasterPid(dataDir)
+    assert.ok(postgres !== undefined)
+    const inFlight = fetch(`http://127.0.0.1:${server.port}/test/slow`)
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    process.kill(-server.child.pid!, 'SIGINT')
+    const answer = await inFlight
+    assert.equal(answer.status, 200, 'answered by the app, with its database still up')
+    assert.deepEqual(await answer.json(), { data: { slept_ms: 1500 }, error: null })
+    await server.exited
+    assert.ok(!isRunning(postgres), `the embedded server was stopped after the app:\n${server.output()}`)
+    assert.equal(postmasterPid(dataDir), undefined)
   })
 })

@@ -1,9 +1,8 @@
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { readdirSync, readFileSync } from 'node:fs'
 import { request } from 'node:http'
 import { migratedDatabase, type TestDatabase } from '../helpers/app.js'
-import { runToExit, startServerProcess } from '../helpers/process.js'
+import { childrenOf, isRunning, runToExit, startServerProcess } from '../helpers/process.js'
 
 interface Answer { status: number, body: string }
 
@@ -61,14 +60,14 @@ describe('the server process', () => {
     const server = await startServerProcess('src/server.ts', { DATABASE_URL: database.url, WEB_CONCURRENCY: '2', REDIS_URL: '' })
     try {
       const deadline = Date.now() + 20_000
-      while (workersOf(server.child.pid!).length < 2 || (server.output().match(/API ready at/g) ?? []).length < 2) {
+      while (childrenOf(server.child.pid!).length < 2 || (server.output().match(/API ready at/g) ?? []).length < 2) {
         assert.ok(Date.now() < deadline, `two workers did not start:\n${server.output()}`)
         await new Promise((resolve) => setTimeout(resolve, 50))
       }
       assert.match(server.output(), /without REDIS_URL: each worker keeps its own rate-limit counts/)
       const answers = await Promise.all(Array.from({ length: 20 }, async () => await get(server.port, '/health')))
       assert.deepEqual(new Set(answers.map((answer) => answer.status)), new Set([200]))
-      const workers = workersOf(server.child.pid!)
+      const workers = childrenOf(server.child.pid!)
       server.child.kill('SIGTERM')
       assert.equal(await server.exited, 0)
       for (const pid of workers) assert.ok(!isRunning(pid), `worker ${pid} is gone`)
@@ -77,26 +76,3 @@ describe('the server process', () => {
     }
   })
 })
-
-/** Live child processes of `parent` (from /proc; a zombie does not count as running). */
-function workersOf (parent: number): number[] {
-  return readdirSync('/proc').filter((entry) => /^\d+$/.test(entry)).map(Number).filter((pid) => {
-    const stat = procStat(pid)
-    return stat !== undefined && stat.ppid === parent && stat.state !== 'Z'
-  })
-}
-
-function isRunning (pid: number): boolean {
-  const state = procStat(pid)?.state
-  return state !== undefined && state !== 'Z'
-}
-
-function procStat (pid: number): { state: string, ppid: number } | undefined {
-  try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ')
-    return { state: fields[0] ?? '', ppid: Number(fields[1]) }
-  } catch {
-    return undefined
-  }
-}

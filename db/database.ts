@@ -36,6 +36,10 @@ export function createDatabase (options: DatabaseOptions): DatabaseHandle {
   // An idle client that loses its connection emits 'error' on the pool; without a listener that
   // would crash the process. The next checkout simply gets a fresh connection.
   pool.on('error', () => {})
+  // A checked-out client has no pool listener: when its connection drops (the database stops, a
+  // proxy cuts it) pg fails the query in progress and also emits 'error' on the client, which
+  // would crash the process unheard. The query's own rejection is what reports it.
+  pool.on('connect', (client) => { client.on('error', () => {}) })
   const statements = new PreparedStatementPool(pool)
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: statements }) })
   registerDirectRunner(db, statements)

@@ -4,6 +4,7 @@ import fp from 'fastify-plugin'
 import type { FastifyError, FastifyReply, FastifyRequest, FastifySchemaValidationError, FastifyServerOptions } from 'fastify'
 import { isDatabaseUnavailable, isQueryCanceled } from '#db/postgres-errors.js'
 import { AppError, errors, type FieldError } from '#src/errors/index.js'
+import { OutageLog } from '#src/resilience/outage-log.js'
 import { securityHeaders } from './security-headers.js'
 
 /** Fastify's own error codes that mean something specific to a client. */
@@ -67,8 +68,20 @@ function fieldErrors (validation: FastifySchemaValidationError[]): FieldError[] 
   }).slice(0, MAX_DETAILS)
 }
 
-/** Turns anything thrown into the envelope, logging server faults with the request id. */
-export function toAppError (error: FastifyError & { code?: string }, request: FastifyRequest): AppError {
+/** Outages are logged once per interval with counts, not per request (see OutageLog). */
+const OUTAGE_LOG_INTERVAL_MS = 10_000
+
+/** Every connection checked out and another one waited past DB_CONNECTION_TIMEOUT_MS: busy, not down. */
+function poolExhausted (request: FastifyRequest, error: Error): boolean {
+  const pool = request.server.pgPool
+  return error.message.includes('timeout exceeded when trying to connect') && pool.totalCount >= pool.options.max && pool.idleCount === 0
+}
+
+/**
+ * Turns anything thrown into the envelope, logging server faults with the request id; a failing
+ * database or a full pool is logged once per interval, with the number of requests it affected.
+ */
+export function toAppError (error: FastifyError & { code?: string }, request: FastifyRequest, outages: OutageLog): AppError {
   if (error instanceof AppError) return error
   if (error.validation !== undefined) {
     return errors.INVALID_INPUT({ reason: error.validationContext, details: fieldErrors(error.validation) })
@@ -77,8 +90,12 @@ export function toAppError (error: FastifyError & { code?: string }, request: Fa
   if (mapped !== undefined) return mapped()
   const status = error.statusCode ?? 500
   if (status >= 400 && status < 500) return (statusCodes[status] ?? errors.BAD_REQUEST)()
+  if (poolExhausted(request, error)) {
+    outages.report('pool', 'warn', 'every database connection is busy: requests waited past DB_CONNECTION_TIMEOUT_MS and got 503', error)
+    return errors.SERVICE_UNAVAILABLE({ reason: 'poolExhausted' })
+  }
   if (isDatabaseUnavailable(error)) {
-    request.log.error({ err: error }, 'database unavailable')
+    outages.report('database', 'error', 'database unavailable: requests got 503 DATABASE_UNAVAILABLE', error)
     return errors.DATABASE_UNAVAILABLE()
   }
   if (isQueryCanceled(error)) {
@@ -129,6 +146,7 @@ export function clientErrorHandler (error: Error & { code?: string }, socket: So
 const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 408: 'Request Timeout', 431: 'Request Header Fields Too Large' }
 
 export default fp(async (app) => {
-  app.setErrorHandler((error: FastifyError, request, reply) => sendError(reply, toAppError(error, request)))
+  const outages = new OutageLog(app.log, OUTAGE_LOG_INTERVAL_MS)
+  app.setErrorHandler((error: FastifyError, request, reply) => sendError(reply, toAppError(error, request, outages)))
   app.setNotFoundHandler((request, reply) => sendError(reply, errors.ROUTE_NOT_FOUND({ params: { method: request.method, path: request.url.split('?')[0] ?? '' } })))
 }, { name: 'errors' })

@@ -6,7 +6,7 @@ import RedisStore from '@fastify/rate-limit/store/RedisStore.js'
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import { errors } from '#src/errors/index.js'
 import { Budget, tighter, type CounterStore, type Scope, type Verdict, type VerdictCallback } from '#src/rate-limit/budget.js'
-import { StoreHealth } from '#src/rate-limit/store-health.js'
+import { StoreHealth } from '#src/resilience/store-health.js'
 import { tenantLimits } from '#src/rate-limit/tenant-limits.js'
 import { normalizeEmail } from '#src/services/email.js'
 
@@ -67,7 +67,7 @@ export default fp(async (app) => {
     ttlMs: TENANT_LIMIT_TTL_MS,
     onReadError: (error, tenantId) => { app.log.warn({ err: error, tenant_id: tenantId }, 'could not read the tenant rate limit; using the default') }
   })
-  const health = new StoreHealth({ redis, log: app.log, onFailure: app.metrics.rateLimit.storeFailure, retryMs: STORE_RETRY_MS, logIntervalMs: LOG_INTERVAL_MS })
+  const health = new StoreHealth({ outageMessage: 'rate limiting fails open: its store is unavailable', recoveryMessage: 'rate limiting store recovered', redis, log: app.log, onFailure: app.metrics.rateLimit.storeFailure, retryMs: STORE_RETRY_MS, logIntervalMs: LOG_INTERVAL_MS })
   const earlier = new WeakMap<FastifyRequest, Verdict>()
 
   /**

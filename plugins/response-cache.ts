@@ -4,6 +4,7 @@ import { MemoryResponseStore } from '#src/cache/memory-store.js'
 import { RedisResponseStore } from '#src/cache/redis-store.js'
 import type { ResponseCacheStore } from '#src/cache/store.js'
 import { ifNoneMatchHolds } from '#src/http/conditional.js'
+import { StoreHealth } from '#src/resilience/store-health.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -37,11 +38,22 @@ export default fp(async (app) => {
     ? new RedisResponseStore(app.redis, { ttlMs, prefix: `${config.REDIS_KEY_PREFIX}rc:` })
     : new MemoryResponseStore({ ttlMs: Math.max(ttlMs, 1), maxBytes: config.CACHE_MAX_BYTES })
   let bypassUntil = 0
+  // A frozen Redis would make every read and write wait REDIS_COMMAND_TIMEOUT_MS: after one
+  // failure the store is skipped for a second, and the outage is logged once per 30 s.
+  const health = new StoreHealth({
+    outageMessage: 'response cache bypassed: its Redis store is unavailable',
+    recoveryMessage: 'response cache store recovered',
+    redis: app.redis,
+    log: app.log,
+    onFailure: () => {},
+    retryMs: 1000,
+    logIntervalMs: 30_000
+  })
 
   app.decorateRequest('cacheGeneration', null)
   app.addHook('onClose', async () => { await store.close() })
 
-  const usable = (): boolean => enabled && Date.now() >= bypassUntil
+  const usable = (): boolean => enabled && Date.now() >= bypassUntil && health.usable()
 
   function sendHit (request: FastifyRequest, reply: FastifyReply, body: string, etag: string | undefined): FastifyReply {
     reply.header('x-cache', 'HIT')
@@ -64,8 +76,9 @@ export default fp(async (app) => {
         return sendHit(request, reply, hit.body, hit.etag)
       }
       request.cacheGeneration = generation
+      health.succeeded()
     } catch (error) {
-      request.log.warn({ err: error }, 'response cache lookup failed; reading the database')
+      health.failedOpen(error)
     }
     app.metrics.cache.miss(CACHE_NAME)
     reply.header('x-cache', 'MISS')
@@ -76,7 +89,7 @@ export default fp(async (app) => {
     if (generation !== null && reply.statusCode === 200 && typeof payload === 'string') {
       const etag = reply.getHeader('etag')
       store.store(request.auth.tenantId, generation, request.url, { body: payload, etag: typeof etag === 'string' ? etag : undefined })
-        .catch((error: unknown) => { request.log.warn({ err: error }, 'response cache store failed') })
+        .catch((error: unknown) => { health.failedOpen(error) })
     }
     return payload
   }
@@ -84,10 +97,14 @@ export default fp(async (app) => {
   const invalidateOnSuccess: onSendHookHandler = async (request, reply, payload) => {
     if (enabled && reply.statusCode < 400) {
       try {
+        // With Redis known to be out, do not wait for it: treat it as a failed invalidation.
+        if (!health.usable()) throw new Error('the response cache store is unavailable')
         await store.invalidate(request.auth.tenantId)
+        health.succeeded()
       } catch (error) {
+        // Nothing this instance cached before the write may be served: no cache for one TTL.
         bypassUntil = Date.now() + ttlMs
-        request.log.warn({ err: error }, 'response cache invalidation failed; bypassing the cache for one TTL')
+        health.failedOpen(error)
       }
     }
     return payload

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { sql } from 'kysely'
 import { errors } from '#src/errors/index.js'
-import { errorResponses, HealthResponse, ref } from '#src/schemas/index.js'
+import { errorResponses, HealthResponse, ReadinessResponse, ref } from '#src/schemas/index.js'
 
 const health: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/health', {
@@ -19,8 +19,9 @@ const health: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       operationId: 'getReadiness',
       summary: 'Readiness: the database answers, and the server is neither overloaded nor shutting down',
+      description: 'Redis is reported but does not make the instance unready: without it the service goes on (rate limits per instance, no shared cache), so status is degraded, not down.',
       tags: ['system'],
-      response: { 200: ref(HealthResponse), ...errorResponses() }
+      response: { 200: ref(ReadinessResponse), ...errorResponses() }
     }
   }, async () => {
     if (app.shuttingDown) throw errors.SERVICE_UNAVAILABLE({ reason: 'notReadyShuttingDown' })
@@ -30,8 +31,21 @@ const health: FastifyPluginAsyncTypebox = async (app) => {
     } catch {
       throw errors.DATABASE_UNAVAILABLE()
     }
-    return { data: { status: 'ok' as const }, error: null }
+    const redis = await redisState()
+    return { data: { status: redis === 'unavailable' ? 'degraded' as const : 'ok' as const, database: 'ok' as const, redis }, error: null }
   })
+
+  async function redisState (): Promise<'ok' | 'unavailable' | 'not_configured'> {
+    if (app.redis === null) return 'not_configured'
+    if (app.redis.status !== 'ready') return 'unavailable'
+    try {
+      // Bounded by REDIS_COMMAND_TIMEOUT_MS: a frozen Redis answers nothing.
+      await app.redis.ping()
+      return 'ok'
+    } catch {
+      return 'unavailable'
+    }
+  }
 }
 
 async function withTimeout<T> (promise: Promise<T>, ms: number): Promise<T> {

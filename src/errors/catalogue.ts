@@ -128,6 +128,7 @@ export const errorCatalogue = {
       overloaded: 'The server is overloaded; retry later.',
       shuttingDown: 'The server is shutting down; retry on another instance.',
       queryTimeout: 'The request took too long and was cancelled; retry later.',
+      poolExhausted: 'Every database connection is busy; retry in a moment.',
       notReadyOverloaded: 'The server is overloaded.',
       notReadyShuttingDown: 'The server is shutting down.'
     }

@@ -31,6 +31,8 @@ export class PgListener {
   #retryDelayMs = 100
   #retryTimer: NodeJS.Timeout | undefined
   #connected = false
+  /** Whether the current outage has been logged: once per outage, not once per retry. */
+  #outageLogged = false
 
   constructor (options: PgListenerOptions) {
     this.#options = options
@@ -75,11 +77,13 @@ export class PgListener {
       for (const channel of this.#handlers.keys()) await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`)
       this.#client = client
       for (const callback of this.#synchronised) await callback()
-      if (!this.#connected && this.#retryDelayMs > 100) this.#options.log.info({}, 'notification listener reconnected')
+      if (this.#outageLogged) this.#options.log.info({}, 'notification listener reconnected')
       this.#connected = true
+      this.#outageLogged = false
       this.#retryDelayMs = 100
     } catch (error) {
-      this.#options.log.warn({ err: error }, 'notification listener cannot connect; retrying')
+      if (!this.#outageLogged) this.#options.log.warn({ err: error }, 'notification listener cannot connect; retrying in the background')
+      this.#outageLogged = true
       client.end().catch(() => {})
       this.#schedule()
     }
@@ -89,7 +93,8 @@ export class PgListener {
     if (this.#client !== client || this.#closed) return
     this.#client = undefined
     this.#connected = false
-    this.#options.log.warn({}, 'notification listener disconnected; reconnecting')
+    if (!this.#outageLogged) this.#options.log.warn({}, 'notification listener disconnected; reconnecting in the background')
+    this.#outageLogged = true
     this.#schedule()
   }
 

@@ -1,9 +1,19 @@
 import { randomBytes, randomUUID } from 'node:crypto'
+import { describe, test } from 'node:test'
 import type { FastifyInstance } from 'fastify'
 import { uuidv7 } from '#db/ids.js'
 
 /** REDIS_URL of the test run (CI sets it); tests that need Redis are skipped without it. */
 export const redisUrl = process.env.REDIS_URL === '' ? undefined : process.env.REDIS_URL
+
+/**
+ * A suite that needs Redis. Without REDIS_URL it becomes one skipped test of the same name: node's
+ * runner leaves skipped suites out of its "skipped" count, so a summary would hide them.
+ */
+export function describeWithRedis (name: string, suite: () => void): void {
+  if (redisUrl === undefined) test(name, { skip: 'REDIS_URL is not set' }, () => {})
+  else describe(name, suite)
+}
 
 /**
  * The Redis store when the run has one (with a key prefix of its own, so parallel runs and apps

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { buildTestApp, migratedDatabase, useTestApp, type TestDatabase } from '../helpers/app.js'
 import { uniqueEmail } from '../helpers/identity.js'
-import { insertTenant, redisUrl, storeEnv, tokenFor, uniqueIp, uniquePrefix } from '../helpers/rate-limit.js'
+import { describeWithRedis, insertTenant, redisUrl, storeEnv, tokenFor, uniqueIp, uniquePrefix } from '../helpers/rate-limit.js'
 
 const limits = {
   RATE_LIMIT_ANONYMOUS_PER_MINUTE: '3',
@@ -188,7 +188,7 @@ describe('the client IP behind a proxy', () => {
   })
 })
 
-describe('two instances sharing one Redis', { skip: redisUrl === undefined && 'REDIS_URL is not set' }, () => {
+describeWithRedis('two instances sharing one Redis', () => {
   let database: TestDatabase
   const apps: FastifyInstance[] = []
   before(async () => {

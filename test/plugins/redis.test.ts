@@ -1,9 +1,9 @@
-import { after, before, describe, test } from 'node:test'
+import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '#src/app.js'
 import { migratedDatabase, testConfig, type TestDatabase } from '../helpers/app.js'
-import { insertTenant, redisUrl, tokenFor, uniquePrefix } from '../helpers/rate-limit.js'
+import { describeWithRedis, insertTenant, redisUrl, tokenFor, uniquePrefix } from '../helpers/rate-limit.js'
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js'
 
 interface LogLine { level: number, msg: string }
@@ -12,7 +12,7 @@ interface LogLine { level: number, msg: string }
  * Redis is reached through a TCP proxy the test cuts (Redis stopped) or stalls (Redis hanging) and
  * restores, so the machine's Redis keeps running for everyone else.
  */
-describe('rate limiting while Redis is down or slow', { skip: redisUrl === undefined && 'REDIS_URL is not set' }, () => {
+describeWithRedis('rate limiting while Redis is down or slow', () => {
   let database: TestDatabase
   let proxy: TcpProxy
   const apps: FastifyInstance[] = []

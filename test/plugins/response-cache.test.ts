@@ -5,7 +5,7 @@ import { buildTestApp, migratedDatabase, useTestApp, type TestDatabase } from '.
 import { createLocation, createProduct } from '../helpers/catalogue.js'
 import { bearer, registerUser, type TestSession } from '../helpers/identity.js'
 import { placeOrder } from '../helpers/orders.js'
-import { redisUrl, storeEnv, uniquePrefix } from '../helpers/rate-limit.js'
+import { describeWithRedis, redisUrl, storeEnv, uniquePrefix } from '../helpers/rate-limit.js'
 
 const store = redisUrl === undefined ? 'in-memory' : 'Redis'
 
@@ -102,7 +102,7 @@ describe('response cache turned off', () => {
   })
 })
 
-describe('two instances sharing one Redis', { skip: redisUrl === undefined && 'REDIS_URL is not set' }, () => {
+describeWithRedis('two instances sharing one Redis', () => {
   let database: TestDatabase
   let first: FastifyInstance
   let second: FastifyInstance

@@ -12,10 +12,10 @@ describe('GET /health and GET /ready', () => {
     assert.deepEqual(response.json(), { data: { status: 'ok' }, error: null })
   })
 
-  test('/ready answers 200 when the database answers', async () => {
+  test('/ready answers 200 when the database answers, and says whether Redis is there', async () => {
     const response = await context.app.inject('/ready')
     assert.equal(response.statusCode, 200)
-    assert.deepEqual(response.json(), { data: { status: 'ok' }, error: null })
+    assert.deepEqual(response.json(), { data: { status: 'ok', database: 'ok', redis: 'not_configured' }, error: null })
   })
 })
 

@@ -7,6 +7,10 @@ interface Log {
 }
 
 export interface StoreHealthOptions {
+  /** The log line when the store becomes unusable (repeated once per interval while it stays so). */
+  outageMessage: string
+  /** The log line when it answers again. */
+  recoveryMessage: string
   /** The shared store's client, or null for the in-memory store (always usable). */
   redis: Redis | null
   log: Log
@@ -19,9 +23,11 @@ export interface StoreHealthOptions {
 }
 
 /**
- * Whether the rate-limit store can be asked. After a failure, and while the Redis client is not
- * connected, checks are skipped without waiting; it is logged once per interval, every skipped
- * check is counted, and the first success after a failure is logged as recovered.
+ * Whether a Redis-backed store (the rate limiter's, the response cache's) can be asked. After a
+ * failure (a refused connection, or a frozen server's command timeout), and while the client is
+ * not connected, the store is skipped without waiting for RETRY_MS, so no request pays the
+ * timeout again; the outage is logged once per interval with the number of operations it
+ * affected, and the first success after it is logged as recovered.
  */
 export class StoreHealth {
   readonly #options: StoreHealthOptions
@@ -44,7 +50,7 @@ export class StoreHealth {
   }
 
   failedOpen (error?: unknown): void {
-    const { redis, log, onFailure, retryMs, logIntervalMs } = this.#options
+    const { redis, log, onFailure, retryMs, logIntervalMs, outageMessage } = this.#options
     onFailure()
     const now = Date.now()
     if (error !== undefined) this.#retryAt = now + retryMs
@@ -52,7 +58,7 @@ export class StoreHealth {
     this.#failedSinceLog++
     if (now - this.#lastLoggedAt >= logIntervalMs) {
       const reason = error ?? new Error(`redis connection is ${redis?.status ?? 'unknown'}`)
-      log.warn({ err: reason, failed_checks: this.#failedSinceLog }, 'rate limiting fails open: its store is unavailable')
+      log.warn({ err: reason, affected: this.#failedSinceLog }, outageMessage)
       this.#lastLoggedAt = now
       this.#failedSinceLog = 0
     }
@@ -61,7 +67,7 @@ export class StoreHealth {
   succeeded (): void {
     if (!this.#failing) return
     this.#failing = false
-    this.#options.log.info({ failed_checks: this.#failedSinceLog }, 'rate limiting store recovered')
+    this.#options.log.info({ affected: this.#failedSinceLog }, this.#options.recoveryMessage)
     this.#failedSinceLog = 0
     this.#lastLoggedAt = 0
   }

@@ -14,6 +14,7 @@ import database from '#plugins/database.js'
 import errors, { clientErrorHandler, frameworkErrors } from '#plugins/errors.js'
 import inFlight from '#plugins/in-flight.js'
 import loadShedding from '#plugins/load-shedding.js'
+import maintenance from '#plugins/maintenance.js'
 import metrics from '#plugins/metrics.js'
 import openapi from '#plugins/openapi.js'
 import notifications from '#plugins/notifications.js'
@@ -86,6 +87,7 @@ export async function buildApp (config: AppConfig, options: BuildOptions = {}): 
   await app.register(fp(async () => {}, { name: 'config' }))
   await app.register(errors)
   await app.register(database)
+  await app.register(maintenance)
   // Before any plugin whose hook can answer early (preflight, shutdown, load shedding): every
   // request is counted in flight by its onRequest hook and out again by its onResponse hook.
   // It also answers requests over HANDLER_TIMEOUT_MS.

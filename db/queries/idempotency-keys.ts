@@ -48,3 +48,12 @@ export async function storeResponse (db: Trx, scope: TenantScope, key: string, s
     .where('tenant_id', '=', scope.tenantId).where('key', '=', key)
     .execute()
 }
+
+/** Deletes up to `limit` expired records (a batch, so no statement holds locks for long); returns how many. */
+export async function deleteExpiredKeys (db: Db, limit: number): Promise<number> {
+  const result = await sql`
+    delete from idempotency_keys where ctid = any(array(
+      select ctid from idempotency_keys where expires_at <= now() limit ${limit}
+    ))`.execute(db)
+  return Number(result.numAffectedRows ?? 0n)
+}

@@ -1,6 +1,7 @@
 import { before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
+import { sql } from 'kysely'
 import { useTestApp } from '#test/helpers/app.js'
 import { createLocation, createProduct, stockOf, type Location } from '#test/helpers/catalogue.js'
 import { login, registerUser, uniqueEmail, type TestSession } from '#test/helpers/identity.js'
@@ -165,5 +166,26 @@ describe('Idempotency-Key', () => {
     // A key used to pay one order cannot pay another, nor place an order.
     assert.equal((await orderAction(context.app, owner, orderId, 'pay', undefined, keyed(payKey))).json().error.code, 'IDEMPOTENCY_KEY_REUSED')
     assert.equal((await placeOrder(context.app, owner, location.id, { items: [{ product_id: product.id, quantity: 1 }] }, keyed(payKey))).json().error.code, 'IDEMPOTENCY_KEY_REUSED')
+  })
+})
+
+describe('expired idempotency keys', () => {
+  const context = useTestApp()
+
+  test('the maintenance run deletes expired keys only, on one instance at a time', async () => {
+    const owner = await registerUser(context.app)
+    const location = await createLocation(context.app, owner)
+    const product = await createProduct(context.app, owner, { stock: 100 })
+    for (const key of ['kept', 'expired-1', 'expired-2']) {
+      const response = await placeOrder(context.app, owner, location.id, { items: [{ product_id: product.id, quantity: 1 }] }, { 'idempotency-key': key })
+      assert.equal(response.statusCode, 201)
+    }
+    await context.app.db.updateTable('idempotency_keys').set({ expires_at: sql<string>`now() - interval '1 second'` }).where('key', 'like', 'expired-%').execute()
+    const [first, second] = await Promise.all([context.app.maintenance.runNow(), context.app.maintenance.runNow()])
+    const ran = [first, second].filter((result) => result !== null)
+    assert.ok(ran.length >= 1)
+    assert.equal(ran.reduce((sum, result) => sum + (result?.idempotency_keys ?? 0), 0), 2)
+    const left = await context.app.db.selectFrom('idempotency_keys').select('key').where('tenant_id', '=', owner.tenant.id).execute()
+    assert.deepEqual(left.map((row) => row.key), ['kept'])
   })
 })

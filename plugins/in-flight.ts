@@ -11,13 +11,15 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Date.now() when the request arrived, for the handler timeout. */
     receivedAt: number
+    /** Set by timeoutSignal() (src/http/write-options.ts) for the requests whose work watches the handler timeout. */
+    timeoutController: AbortController | null
   }
 }
 
 /**
  * Tracks the requests in flight and answers any that takes longer than HANDLER_TIMEOUT_MS with
  * 503 SERVICE_UNAVAILABLE (in the envelope, with Retry-After); once that answer is out,
- * `request.signal` aborts, so work that watches it stops. DB_STATEMENT_TIMEOUT_MS, which is
+ * `timeoutSignal(request)` aborts, so work that watches it is rolled back instead of committed. DB_STATEMENT_TIMEOUT_MS, which is
  * shorter, cancels a query itself, so a slow query cannot hold a pool connection past it.
  *
  * Fastify's own `handlerTimeout` does the same with an AbortController, a timer and a 'close'
@@ -51,11 +53,13 @@ export default fp(async (app) => {
         continue
       }
       sendError(reply, errors.SERVICE_UNAVAILABLE({ reason: 'queryTimeout' }))
+      request.timeoutController?.abort()
     }
     schedule(now)
   }
 
   app.decorateRequest('receivedAt', 0)
+  app.decorateRequest('timeoutController', null)
   app.decorate('inFlight', {
     get count () { return pending.size },
     forEach: (visit: (reply: FastifyReply) => void) => { for (const reply of pending.values()) visit(reply) }

@@ -17,6 +17,22 @@ export interface IdempotentRequest {
   input: unknown
   /** The status of the successful response, stored with it for the record. */
   status: number
+  /** Aborts when the request has been answered with a timeout: the work is then rolled back, not committed. */
+  signal?: AbortSignal | undefined
+}
+
+/** What a write that may be retried takes from its request. */
+export interface WriteOptions {
+  idempotencyKey?: string | undefined
+  signal?: AbortSignal | undefined
+}
+
+/**
+ * Refuses to commit work whose request was already answered with 503 (the handler timeout): the
+ * client was told it failed, so it must not have happened. Called just before COMMIT.
+ */
+function refuseIfAbandoned (signal: AbortSignal | undefined): void {
+  if (signal?.aborted === true) throw errors.SERVICE_UNAVAILABLE({ reason: 'queryTimeout' })
 }
 
 export interface IdempotentResult<T> {
@@ -67,11 +83,19 @@ function replay<T> (stored: StoredResponse, hash: string): IdempotentResult<T> {
  * (and succeeds once, say, the stock is there). The same key with a different request (another
  * body, path, operation or user) is 422 IDEMPOTENCY_KEY_REUSED. Records expire after 24 h; an
  * expired key is free for reuse.
+ *
+ * A request answered 503 by the handler timeout while its work still ran (`signal` aborted) is
+ * rolled back at the end instead of committed, so the failure the client saw is the truth.
  */
 export async function withIdempotency<T> (db: Db, auth: AuthContext, request: IdempotentRequest, work: (trx: Trx) => Promise<T>): Promise<IdempotentResult<T>> {
   const { key, status } = request
   if (key === undefined) {
-    return { value: await db.transaction().execute(work), replayed: false }
+    const value = await db.transaction().execute(async (trx) => {
+      const done = await work(trx)
+      refuseIfAbandoned(request.signal)
+      return done
+    })
+    return { value, replayed: false }
   }
   const scope = scopeOf(auth)
   const hash = requestHash(auth, request.operation, request.input)
@@ -96,6 +120,7 @@ export async function withIdempotency<T> (db: Db, auth: AuthContext, request: Id
     }
     const value = await work(trx)
     await storeResponse(trx, scope, key, status, value)
+    refuseIfAbandoned(request.signal)
     return { value, replayed: false }
   })
 }

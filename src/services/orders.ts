@@ -7,7 +7,7 @@ import { errors, type FieldError } from '../errors/index.js'
 import type { CreateOrderBody, Order, OrderListQuery, OrderSummary } from '../schemas/orders.js'
 import { hasRole, requireRole, scopeOf, type AuthContext } from './auth-context.js'
 import { cursorPageOf, decodeTimeKey, encodeTimeKey, type CursorCodec, type CursorPage } from './cursor.js'
-import { withIdempotency, type IdempotentResult } from './idempotency.js'
+import { withIdempotency, type IdempotentResult, type WriteOptions } from './idempotency.js'
 
 /** An order as stored: the API shape plus the version its ETag is made from. */
 export type OrderRecord = Order & { version: number }
@@ -63,11 +63,11 @@ function checkStock (items: CreateOrderBody['items'], products: Map<string, Sale
  * order and its lines written in one statement (prices copied from the products); COMMIT. So
  * the product rows stay locked for one statement and the commit. Any refusal rolls it all back.
  */
-export async function createOrder (db: Db, auth: AuthContext, locationId: string, input: CreateOrderBody, idempotencyKey?: string): Promise<IdempotentResult<OrderRecord>> {
+export async function createOrder (db: Db, auth: AuthContext, locationId: string, input: CreateOrderBody, options: WriteOptions = {}): Promise<IdempotentResult<OrderRecord>> {
   requireRole(auth, 'member')
   refuseDuplicates(input.items)
   const scope = scopeOf(auth)
-  const request = { key: idempotencyKey, operation: 'createOrder', input: { location_id: locationId, body: input }, status: 201 }
+  const request = { key: options.idempotencyKey, operation: 'createOrder', input: { location_id: locationId, body: input }, status: 201, signal: options.signal }
   return await withIdempotency(db, auth, request, async (trx) => {
     const targets = await lockSale(trx, scope, locationId, input.items.map((item) => item.product_id))
     if (targets === undefined) throw errors.LOCATION_NOT_FOUND()
@@ -145,10 +145,10 @@ function requireOrderAccess (auth: AuthContext, createdBy: string | null, action
  * two voids of one order serialize and the second sees it voided; product rows are then locked in
  * ascending id order, like every other stock change.
  */
-export async function voidOrder (db: Db, auth: AuthContext, id: string, reason: string, idempotencyKey?: string): Promise<IdempotentResult<OrderRecord>> {
+export async function voidOrder (db: Db, auth: AuthContext, id: string, reason: string, options: WriteOptions = {}): Promise<IdempotentResult<OrderRecord>> {
   requireRole(auth, 'member')
   const scope = scopeOf(auth)
-  const request = { key: idempotencyKey, operation: 'voidOrder', input: { order_id: id, reason }, status: 200 }
+  const request = { key: options.idempotencyKey, operation: 'voidOrder', input: { order_id: id, reason }, status: 200, signal: options.signal }
   return await withIdempotency(db, auth, request, async (trx) => {
     const order = await lockOrder(trx, scope, id)
     if (order === undefined) throw errors.ORDER_NOT_FOUND()
@@ -165,10 +165,10 @@ export async function voidOrder (db: Db, auth: AuthContext, id: string, reason: 
 }
 
 /** Marks an open order paid. */
-export async function payOrder (db: Db, auth: AuthContext, id: string, idempotencyKey?: string): Promise<IdempotentResult<OrderRecord>> {
+export async function payOrder (db: Db, auth: AuthContext, id: string, options: WriteOptions = {}): Promise<IdempotentResult<OrderRecord>> {
   requireRole(auth, 'member')
   const scope = scopeOf(auth)
-  const request = { key: idempotencyKey, operation: 'payOrder', input: { order_id: id }, status: 200 }
+  const request = { key: options.idempotencyKey, operation: 'payOrder', input: { order_id: id }, status: 200, signal: options.signal }
   return await withIdempotency(db, auth, request, async (trx) => {
     const order = await lockOrder(trx, scope, id)
     if (order === undefined) throw errors.ORDER_NOT_FOUND()

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { notModified } from '#src/http/conditional.js'
 import { errorResponses, ref } from '#src/schemas/index.js'
+import { writeOptions } from '#src/http/write-options.js'
 import { IdempotencyHeaders } from '#src/schemas/idempotency.js'
 import { OrderListQuery, OrderListResponse, OrderResponse, VoidOrderBody } from '#src/schemas/orders.js'
 import { IfNoneMatchHeaders, NotModified, resourceParams, TenantParams } from '#src/schemas/params.js'
@@ -55,7 +56,7 @@ const orders: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: ref(OrderResponse), ...errorResponses(400, 401, 403, 404, 409, 413, 415, 422, 429, 503) }
     }
   }, async (request, reply) => {
-    const result = await voidOrder(app.db, request.auth, request.params.order_id, request.body.reason, request.headers['idempotency-key'])
+    const result = await voidOrder(app.db, request.auth, request.params.order_id, request.body.reason, writeOptions(request))
     if (result.replayed) reply.header('idempotent-replayed', 'true')
     return { data: result.value, error: null }
   })
@@ -71,7 +72,7 @@ const orders: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: ref(OrderResponse), ...errorResponses(400, 401, 403, 404, 409, 413, 415, 422, 429, 503) }
     }
   }, async (request, reply) => {
-    const result = await payOrder(app.db, request.auth, request.params.order_id, request.headers['idempotency-key'])
+    const result = await payOrder(app.db, request.auth, request.params.order_id, writeOptions(request))
     if (result.replayed) reply.header('idempotent-replayed', 'true')
     return { data: result.value, error: null }
   })

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { errorResponses, ref } from '#src/schemas/index.js'
+import { writeOptions } from '#src/http/write-options.js'
 import { IdempotencyHeaders } from '#src/schemas/idempotency.js'
 import { CreateOrderBody, LocationOrderListQuery, OrderListResponse, OrderResponse } from '#src/schemas/orders.js'
 import { resourceParams } from '#src/schemas/params.js'
@@ -27,7 +28,7 @@ const locationOrders: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (request, reply) => {
     const { tenant_id: tenantId, location_id: locationId } = request.params
-    const result = await createOrder(app.db, request.auth, locationId, request.body, request.headers['idempotency-key'])
+    const result = await createOrder(app.db, request.auth, locationId, request.body, writeOptions(request))
     if (result.replayed) reply.header('idempotent-replayed', 'true')
     reply.code(201).header('location', `/api/v1/tenants/${tenantId}/orders/${result.value.id}`)
     return { data: result.value, error: null }

@@ -157,6 +157,8 @@ function serverEnv (options: BenchOptions, databaseUrl: string): Record<string, 
     LOG_LEVEL: options.logLevel,
     DATABASE_URL: databaseUrl,
     JWT_SECRET,
+    // Production requires it; nothing scrapes during a run, so any value of 16+ characters does.
+    METRICS_TOKEN: 'bench-metrics-token-not-a-secret',
     ACCESS_TOKEN_TTL_SECONDS: String(TOKEN_TTL_SECONDS),
     // One process, so /proc/<pid> holds all the server's CPU and memory (workers have pids of their own).
     WEB_CONCURRENCY: '1'

@@ -124,6 +124,10 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
   if (raw.NODE_ENV === 'production') {
     if (raw.DATABASE_URL === undefined) throw new ConfigError('Invalid configuration: DATABASE_URL is required when NODE_ENV=production')
     if (raw.JWT_SECRET === undefined) throw new ConfigError('Invalid configuration: JWT_SECRET is required when NODE_ENV=production')
+    // Metrics name routes, tenants' traffic and internals: never public in production.
+    if (raw.METRICS_ENABLED && raw.METRICS_TOKEN === undefined) {
+      throw new ConfigError('Invalid configuration: METRICS_TOKEN (16+ characters) is required when NODE_ENV=production, so /metrics is not public; or set METRICS_ENABLED=false')
+    }
   }
 
   let jwtSecret = raw.JWT_SECRET

@@ -32,10 +32,14 @@ test('a bad value fails with one line naming the variable and the problem', () =
   }
 })
 
-test('production requires a database URL and a JWT secret', () => {
-  assert.throws(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 's'.repeat(32) }), /DATABASE_URL is required/)
-  assert.throws(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/app' }), /JWT_SECRET is required/)
-  const { warnings } = loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/app', JWT_SECRET: 's'.repeat(32) })
+test('production requires a database URL, a JWT secret and a metrics token (unless metrics are off)', () => {
+  const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/app', JWT_SECRET: 's'.repeat(32), METRICS_TOKEN: 'm'.repeat(16) }
+  assert.throws(() => loadConfig({ ...production, DATABASE_URL: undefined }), /DATABASE_URL is required/)
+  assert.throws(() => loadConfig({ ...production, JWT_SECRET: undefined }), /JWT_SECRET is required/)
+  assert.throws(() => loadConfig({ ...production, METRICS_TOKEN: undefined }), /METRICS_TOKEN \(16\+ characters\) is required when NODE_ENV=production/)
+  assert.throws(() => loadConfig({ ...production, METRICS_TOKEN: 'short' }), /METRICS_TOKEN/)
+  assert.equal(loadConfig({ ...production, METRICS_TOKEN: undefined, METRICS_ENABLED: 'false' }).config.METRICS_ENABLED, false)
+  const { warnings } = loadConfig(production)
   assert.deepEqual(warnings, [])
 })
 

@@ -9,13 +9,13 @@ import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js'
 
 interface LogLine { level: number, msg: string, affected_requests?: number }
 
-/** The app on a database reached through a TCP proxy the test can cut, with its log captured. */
+/** The app on a database reached through a TCP proxy the test can cut, with its log captured (no rate limits: fast 503s would spend the budget). */
 async function appBehindProxy (database: TestDatabase, proxy: TcpProxy, env: Record<string, string> = {}): Promise<{ app: FastifyInstance, logs: LogLine[] }> {
   const url = new URL(database.url)
   url.host = `127.0.0.1:${proxy.port}`
   const logs: LogLine[] = []
   const stream = { write: (line: string) => { logs.push(JSON.parse(line) as LogLine) } }
-  const app = await buildApp(testConfig(url.toString(), { DB_CONNECTION_TIMEOUT_MS: '300', ...env }), { logger: { level: 'info', stream } })
+  const app = await buildApp(testConfig(url.toString(), { DB_CONNECTION_TIMEOUT_MS: '300', RATE_LIMIT_ENABLED: 'false', ...env }), { logger: { level: 'info', stream } })
   app.get('/probe/hold', async () => {
     await sql`select pg_sleep(1)`.execute(app.db)
     return { data: null, error: null }

@@ -99,6 +99,13 @@ export const Member = Type.Object({
 }, { $id: 'Member', additionalProperties: false })
 export type Member = Static<typeof Member>
 
+/**
+ * What adding a member answers: the member without the account's name, which the adding admin
+ * did not know and the account never agreed to share (invitations replace adding by email).
+ */
+export const AddedMember = Type.Omit(Member, ['name'], { $id: 'AddedMember', additionalProperties: false })
+export type AddedMember = Static<typeof AddedMember>
+
 export const AddMemberBody = Type.Object({
   email: Email,
   role: ref(Role)
@@ -113,10 +120,11 @@ export const UserResponse = dataEnvelope('UserResponse', ref(User))
 export const MeResponse = dataEnvelope('MeResponse', ref(Me))
 export const TenantResponse = dataEnvelope('TenantResponse', ref(Tenant))
 export const MemberResponse = dataEnvelope('MemberResponse', ref(Member))
+export const AddedMemberResponse = dataEnvelope('AddedMemberResponse', ref(AddedMember))
 export const MemberListResponse = pageEnvelope('MemberListResponse', ref(Member))
 
 export const identitySchemas = [
   Role, User, Tenant, Session, RegisterBody, LoginBody, RefreshBody, LogoutBody, TenantMembership, Me,
-  UpdateMeBody, UpdateTenantBody, Member, AddMemberBody, UpdateMemberBody,
-  SessionResponse, UserResponse, MeResponse, TenantResponse, MemberResponse, MemberListResponse
+  UpdateMeBody, UpdateTenantBody, Member, AddedMember, AddMemberBody, UpdateMemberBody,
+  SessionResponse, UserResponse, MeResponse, TenantResponse, MemberResponse, AddedMemberResponse, MemberListResponse
 ]

@@ -5,7 +5,7 @@ import { countMembers, deleteMembership, findMember, insertMembership, listMembe
 import { findUserByEmail } from '#db/queries/users.js'
 import { constraints, isUniqueViolation } from '#db/postgres-errors.js'
 import { errors } from '../errors/index.js'
-import type { Tenant } from '../schemas/identity.js'
+import type { AddedMember, Tenant } from '../schemas/identity.js'
 import { requireRole, scopeOf, type AuthContext } from './auth-context.js'
 import { normalizeEmail } from './email.js'
 import { pageOf, pageWindow, type Page, type PageRequest } from './pagination.js'
@@ -53,7 +53,7 @@ function requireOwnerFor (auth: AuthContext, ...roles: Role[]): void {
   if (roles.includes('owner') && auth.role !== 'owner') throw errors.FORBIDDEN({ reason: 'ownerRoleOnly' })
 }
 
-export async function addMember (db: Db, auth: AuthContext, input: { email: string, role: Role }): Promise<MemberRow> {
+export async function addMember (db: Db, auth: AuthContext, input: { email: string, role: Role }): Promise<AddedMember> {
   requireRole(auth, 'admin')
   requireOwnerFor(auth, input.role)
   const user = await findUserByEmail(db, normalizeEmail(input.email))
@@ -71,7 +71,7 @@ export async function addMember (db: Db, auth: AuthContext, input: { email: stri
     }
     const member = await findMember(trx, scope, user.id)
     if (member === undefined) throw errors.MEMBER_NOT_FOUND()
-    return member
+    return { user_id: member.user_id, email: member.email, role: member.role, joined_at: member.joined_at }
   })
 }
 

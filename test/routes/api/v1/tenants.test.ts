@@ -46,6 +46,8 @@ describe('tenants and members', () => {
     const added = await inject('POST', url, roles.admin, { email: newcomer.user.email, role: 'member' })
     assert.equal(added.statusCode, 201)
     assert.equal(added.headers.location, `${url}/${newcomer.user.id}`)
+    assert.deepEqual(Object.keys(added.json().data).sort(), ['email', 'joined_at', 'role', 'user_id'], 'the account\'s name is not revealed')
+    assert.equal(added.json().data.role, 'member')
     const again = await inject('POST', url, roles.admin, { email: newcomer.user.email, role: 'member' })
     assert.equal(again.statusCode, 409)
     assert.equal(again.json().error.code, 'ALREADY_A_MEMBER')

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { errorResponses, ref } from '#src/schemas/index.js'
-import { AddMemberBody, MemberListResponse, MemberResponse, UpdateMemberBody } from '#src/schemas/identity.js'
+import { AddedMemberResponse, AddMemberBody, MemberListResponse, MemberResponse, UpdateMemberBody } from '#src/schemas/identity.js'
 import { NoContent, PageQuery, resourceParams, TenantParams } from '#src/schemas/params.js'
 import { addMember, changeMemberRole, listMembers, removeMember } from '#src/services/tenants.js'
 
@@ -27,10 +27,11 @@ const members: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       operationId: 'addMember',
       summary: 'Add an existing user to the tenant (admin or owner; only an owner grants owner)',
+      description: 'The answer does not include the account\'s name: it was not the adding admin\'s to learn. An email without an account is 404 USER_NOT_FOUND.',
       tags,
       params: TenantParams,
       body: ref(AddMemberBody),
-      response: { 201: ref(MemberResponse), ...errorResponses(400, 401, 403, 404, 409, 413, 415, 422, 429) }
+      response: { 201: ref(AddedMemberResponse), ...errorResponses(400, 401, 403, 404, 409, 413, 415, 422, 429) }
     }
   }, async (request, reply) => {
     const member = await addMember(app.db, request.auth, request.body)

@@ -5,6 +5,8 @@ import { buildApp } from '#src/app.js'
 import { migratedDatabase, testConfig, type TestDatabase } from '../helpers/app.js'
 import { describeWithRedis, insertTenant, redisUrl, tokenFor, uniquePrefix } from '../helpers/rate-limit.js'
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js'
+import { createProduct } from '../helpers/catalogue.js'
+import { bearer, registerUser } from '../helpers/identity.js'
 
 interface LogLine { level: number, msg: string }
 
@@ -28,7 +30,7 @@ describeWithRedis('rate limiting while Redis is down or slow', () => {
     await database.drop()
   })
 
-  async function build (): Promise<{ app: FastifyInstance, logged: (message: string) => number }> {
+  async function build (env: Record<string, string> = {}): Promise<{ app: FastifyInstance, logged: (message: string) => number }> {
     const proxied = new URL(redisUrl!)
     proxied.host = `127.0.0.1:${proxy.port}`
     const config = testConfig(database.url, {
@@ -36,7 +38,8 @@ describeWithRedis('rate limiting while Redis is down or slow', () => {
       REDIS_KEY_PREFIX: uniquePrefix(),
       REDIS_COMMAND_TIMEOUT_MS: '50',
       RATE_LIMIT_USER_PER_MINUTE: '1000',
-      RATE_LIMIT_TENANT_PER_MINUTE: '1000'
+      RATE_LIMIT_TENANT_PER_MINUTE: '1000',
+      ...env
     })
     const logs: LogLine[] = []
     const stream = { write: (line: string) => { logs.push(JSON.parse(line) as LogLine) } }
@@ -116,6 +119,41 @@ describeWithRedis('rate limiting while Redis is down or slow', () => {
 
     proxy.setMode('forward')
     await eventually(async () => (await request()).response.headers['x-ratelimit-limit'] === '1000')
+  })
+
+  test('Redis hanging: the response cache skips it after one timeout, writes do not wait, /ready says degraded', async () => {
+    const { app } = await build({ CACHE_TTL_SECONDS: '30' })
+    const owner = await registerUser(app)
+    const product = await createProduct(app, owner)
+    const url = `/api/v1/tenants/${owner.tenant.id}/products/${product.id}`
+    const read = async () => await timed(app, url, bearer(owner))
+    const write = async (name: string) => {
+      const started = performance.now()
+      const response = await app.inject({ method: 'PATCH', url, headers: bearer(owner), payload: { name } })
+      return { response, ms: performance.now() - started }
+    }
+    assert.equal((await read()).response.headers['x-cache'], 'MISS')
+    assert.equal((await read()).response.headers['x-cache'], 'HIT')
+    assert.deepEqual((await app.inject('/ready')).json().data, { status: 'ok', database: 'ok', redis: 'ok' })
+
+    proxy.setMode('stall')
+    const first = await write('first while Redis hangs')
+    assert.equal(first.response.statusCode, 200, first.response.body)
+    assert.ok(first.ms >= 45, `the first write waited ${first.ms} ms for the command timeout`)
+    for (let i = 0; i < 5; i++) {
+      const next = await write(`write ${i}`)
+      assert.equal(next.response.statusCode, 200)
+      assert.ok(next.ms < 45, `write ${i} took ${next.ms} ms while Redis is skipped`)
+      const fresh = await read()
+      assert.equal(fresh.response.json().data.name, `write ${i}`, 'no stale cached read')
+      assert.equal(fresh.response.headers['x-cache'], 'MISS')
+    }
+    const ready = await app.inject('/ready')
+    assert.equal(ready.statusCode, 200)
+    assert.deepEqual(ready.json().data, { status: 'degraded', database: 'ok', redis: 'unavailable' })
+
+    proxy.setMode('forward')
+    await eventually(async () => (await app.inject('/ready')).json().data.redis === 'ok')
   })
 
   test('Redis hanging at start-up: the app starts anyway, and uses Redis once it answers', async () => {

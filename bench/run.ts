@@ -18,14 +18,10 @@ import { differencesOf, formatHighWaterMarks, formatTable, measure, megabytes, r
 import { scenarios as allScenarios, selectScenarios, type BenchContext, type Scenario } from './scenarios.js'
 import { registerTenant, seedProducts } from './seed.js'
 import { startServerProcess, type ServerProcess } from './server-process.js'
-import { APP_ENTRY, commandLine, targetSpec, type Target } from './targets.js'
+import { APP_ENTRY, commandLine, serverEnv, targetSpec, TOKEN_TTL_SECONDS, type Target } from './targets.js'
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..')
-/** Fixed, so the baseline verifies the app's tokens; it never leaves this machine. */
-const JWT_SECRET = 'benchmark-only-secret-0123456789abcdef'
 const SETTLE_MS = 250
-/** Access-token lifetime for the servers under test: the tokens are issued once, at the start. */
-const TOKEN_TTL_SECONDS = 3600
 /** A build from scratch takes about 15 s on 2 cores. */
 const BUILD_TIMEOUT_MS = 300_000
 
@@ -147,22 +143,6 @@ async function buildApp (): Promise<void> {
     throw new Error(`building the app failed (or took over ${BUILD_TIMEOUT_MS / 1000} s): ${(error as Error).message}\n${stdout}`.trim())
   }
   log(stderr === '' ? 'dist/ is up to date' : `compiled the app to dist/ in ${secondsSince(startedAt)} s`)
-}
-
-/** What every server gets; a target adds its own (bench/targets.ts). */
-function serverEnv (options: BenchOptions, databaseUrl: string): Record<string, string> {
-  return {
-    ...benchDefaults(),
-    NODE_ENV: 'production',
-    LOG_LEVEL: options.logLevel,
-    DATABASE_URL: databaseUrl,
-    JWT_SECRET,
-    // Production requires it; nothing scrapes during a run, so any value of 16+ characters does.
-    METRICS_TOKEN: 'bench-metrics-token-not-a-secret',
-    ACCESS_TOKEN_TTL_SECONDS: String(TOKEN_TTL_SECONDS),
-    // One process, so /proc/<pid> holds all the server's CPU and memory (workers have pids of their own).
-    WEB_CONCURRENCY: '1'
-  }
 }
 
 async function startTarget (target: Target, env: Record<string, string>, profileDir: string | undefined): Promise<ServerProcess> {
@@ -307,22 +287,4 @@ try {
   }
 } finally {
   await cleanUp()
-}
-
-/**
- * The limiter still runs on every request but never rejects (one user and one tenant send all
- * the load), and the response cache is off so product reads measure the database path, like the
- * baseline. Any of these set in the environment wins: `CACHE_TTL_SECONDS=30 npm run bench`
- * measures the app with the cache (the product-by-id-no-* scenarios measure without the limiter
- * and without metrics).
- */
-function benchDefaults (): Record<string, string> {
-  const defaults: Record<string, string> = {
-    RATE_LIMIT_ANONYMOUS_PER_MINUTE: '1000000000',
-    RATE_LIMIT_USER_PER_MINUTE: '1000000000',
-    RATE_LIMIT_TENANT_PER_MINUTE: '1000000000',
-    RATE_LIMIT_CREDENTIALS_PER_MINUTE: '1000000000',
-    CACHE_TTL_SECONDS: '0'
-  }
-  return Object.fromEntries(Object.entries(defaults).filter(([name]) => process.env[name] === undefined || process.env[name] === ''))
 }

@@ -4,7 +4,13 @@
  * feature off, so the difference to the app is that feature's cost. The baseline is one
  * TypeScript file, run through tsx.
  */
+import type { BenchOptions } from './options.js'
 import type { ServerCommand } from './server-process.js'
+
+/** Fixed, so the baseline verifies the app's tokens; it never leaves this machine. */
+const JWT_SECRET = 'benchmark-only-secret-0123456789abcdef'
+/** Access-token lifetime for the servers under test: the tokens are issued once, at the start. */
+export const TOKEN_TTL_SECONDS = 3600
 
 export type Target = 'app' | 'app-no-rate-limit' | 'app-no-metrics' | 'baseline'
 
@@ -36,4 +42,38 @@ export function targetSpec (target: Target, profileDir: string | undefined): Tar
 
 export function commandLine (command: ServerCommand): string {
   return ['node', ...command.nodeArgs, command.entry].join(' ')
+}
+
+/** What every server gets; a target adds its own (bench/targets.ts). */
+export function serverEnv (options: Pick<BenchOptions, 'logLevel'>, databaseUrl: string): Record<string, string> {
+  return {
+    ...benchDefaults(),
+    NODE_ENV: 'production',
+    LOG_LEVEL: options.logLevel,
+    DATABASE_URL: databaseUrl,
+    JWT_SECRET,
+    // Production requires it; nothing scrapes during a run, so any value of 16+ characters does.
+    METRICS_TOKEN: 'bench-metrics-token-not-a-secret',
+    ACCESS_TOKEN_TTL_SECONDS: String(TOKEN_TTL_SECONDS),
+    // One process, so /proc/<pid> holds all the server's CPU and memory (workers have pids of their own).
+    WEB_CONCURRENCY: '1'
+  }
+}
+
+/**
+ * The limiter still runs on every request but never rejects (one user and one tenant send all
+ * the load), and the response cache is off so product reads measure the database path, like the
+ * baseline. Any of these set in the environment wins: `CACHE_TTL_SECONDS=30 npm run bench`
+ * measures the app with the cache (the product-by-id-no-* scenarios measure without the limiter
+ * and without metrics).
+ */
+function benchDefaults (): Record<string, string> {
+  const defaults: Record<string, string> = {
+    RATE_LIMIT_ANONYMOUS_PER_MINUTE: '1000000000',
+    RATE_LIMIT_USER_PER_MINUTE: '1000000000',
+    RATE_LIMIT_TENANT_PER_MINUTE: '1000000000',
+    RATE_LIMIT_CREDENTIALS_PER_MINUTE: '1000000000',
+    CACHE_TTL_SECONDS: '0'
+  }
+  return Object.fromEntries(Object.entries(defaults).filter(([name]) => process.env[name] === undefined || process.env[name] === ''))
 }

@@ -83,3 +83,13 @@ test('the statement timeout must be shorter than the handler timeout', () => {
   assert.throws(() => loadConfig({ DB_STATEMENT_TIMEOUT_MS: '10000', HANDLER_TIMEOUT_MS: '10000' }), /DB_STATEMENT_TIMEOUT_MS must be less than HANDLER_TIMEOUT_MS/)
   assert.equal(loadConfig({ DB_STATEMENT_TIMEOUT_MS: '2000', HANDLER_TIMEOUT_MS: '3000' }).config.HANDLER_TIMEOUT_MS, 3000)
 })
+
+test('every variable the configuration reads is documented in the README and .env.example', async () => {
+  const { readFile } = await import('node:fs/promises')
+  const read = async (file: string) => await readFile(new URL(`../../${file}`, import.meta.url), 'utf8')
+  const [source, readme, example] = await Promise.all([read('src/config.ts'), read('README.md'), read('.env.example')])
+  const variables = [...source.matchAll(/^ {2}([A-Z][A-Z0-9_]+):/gm)].map((match) => match[1]!)
+  assert.ok(variables.length > 20, `found ${variables.length} variables in src/config.ts`)
+  assert.deepEqual(variables.filter((name) => !readme.includes(`\`${name}\``) && !readme.includes(`${name}\` /`) && !readme.includes(`/ \`${name}`)), [], 'missing from the README configuration table')
+  assert.deepEqual(variables.filter((name) => !new RegExp(`^#? ?${name}=`, 'm').test(example)), [], 'missing from .env.example')
+})

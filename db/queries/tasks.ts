@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import type { Db, NewTask, TaskPriority, TaskStatus, TaskUpdate } from '../schema/index.js'
+import type { Db, NewTask, TaskPriority, TaskStatus, TaskUpdate, Trx } from '../schema/index.js'
 import type { TenantScope } from '../tenant-scope.js'
 import type { SortOrder } from './search.js'
 import { guardCondition, nextVersion, type WriteGuard, type WriteTarget } from './write-guard.js'
@@ -50,6 +50,11 @@ export async function insertTask (db: Db, scope: TenantScope, task: Omit<NewTask
 
 export async function findTask (db: Db, scope: TenantScope, id: string) {
   return await scoped(db, scope).select(taskColumns).where('id', '=', id).executeTakeFirst()
+}
+
+/** The task's assignee and status, its row locked until the transaction ends. */
+export async function findTaskForUpdate (trx: Trx, scope: TenantScope, id: string) {
+  return await scoped(trx, scope).select(['assignee_id', 'status']).where('id', '=', id).forUpdate().executeTakeFirst()
 }
 
 export async function findTaskWriteTarget (db: Db, scope: TenantScope, id: string): Promise<WriteTarget | undefined> {

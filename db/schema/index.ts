@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely'
+import type { EventCountersTable, EventsTable, StreamTicketsTable } from './events.js'
 import type { IdempotencyKeysTable } from './idempotency-keys.js'
 import type { LocationsTable } from './locations.js'
 import type { MembershipsTable } from './memberships.js'
@@ -22,6 +23,9 @@ export interface Database {
   orders: OrdersTable
   order_items: OrderItemsTable
   idempotency_keys: IdempotencyKeysTable
+  events: EventsTable
+  event_counters: EventCountersTable
+  stream_tickets: StreamTicketsTable
 }
 
 /** The handle every query function takes: the app's Kysely instance or a transaction on it. */
@@ -34,6 +38,7 @@ export type Db = Kysely<Database>
 export type Trx = Transaction<Database>
 
 export type { Timestamp } from './columns.js'
+export * from './events.js'
 export * from './idempotency-keys.js'
 export * from './locations.js'
 export * from './memberships.js'

@@ -5,6 +5,7 @@ import { constraints, isForeignKeyViolation } from '#db/postgres-errors.js'
 import { errors } from '../errors/index.js'
 import type { CreateLocationBody, Location, LocationListQuery, UpdateLocationBody } from '../schemas/locations.js'
 import { requireRole, scopeOf, type AuthContext } from './auth-context.js'
+import { recordChanges } from './events.js'
 import { fetchPage, parseSort, type Page } from './pagination.js'
 import { requireCountry, requireTimeZone } from './reference-data.js'
 import { rejectedWrite, writeGuardFor } from './writes.js'
@@ -16,18 +17,22 @@ export async function createLocation (db: Db, auth: AuthContext, input: CreateLo
   requireRole(auth, 'member')
   requireTimeZone(input.timezone)
   requireCountry(input.country)
-  return await insertLocation(db, scopeOf(auth), {
-    id: uuidv7(),
-    name: input.name,
-    address_line1: input.address_line1 ?? null,
-    address_line2: input.address_line2 ?? null,
-    city: input.city ?? null,
-    region: input.region ?? null,
-    postal_code: input.postal_code ?? null,
-    country: input.country ?? null,
-    timezone: input.timezone,
-    active: input.active,
-    created_by: auth.userId
+  return await db.transaction().execute(async (trx) => {
+    const location = await insertLocation(trx, scopeOf(auth), {
+      id: uuidv7(),
+      name: input.name,
+      address_line1: input.address_line1 ?? null,
+      address_line2: input.address_line2 ?? null,
+      city: input.city ?? null,
+      region: input.region ?? null,
+      postal_code: input.postal_code ?? null,
+      country: input.country ?? null,
+      timezone: input.timezone,
+      active: input.active,
+      created_by: auth.userId
+    })
+    await recordChanges(trx, auth, [{ type: 'location.created', resource: location }])
+    return location
   })
 }
 
@@ -51,7 +56,11 @@ export async function updateLocation (db: Db, auth: AuthContext, id: string, cha
   requireTimeZone(changes.timezone)
   requireCountry(changes.country)
   const scope = scopeOf(auth)
-  const updated = await updateLocationRow(db, scope, id, changes, guard)
+  const updated = await db.transaction().execute(async (trx) => {
+    const row = await updateLocationRow(trx, scope, id, changes, guard)
+    if (row !== undefined) await recordChanges(trx, auth, [{ type: 'location.updated', resource: row }])
+    return row
+  })
   if (updated !== undefined) return updated
   throw rejectedWrite(errors.LOCATION_NOT_FOUND, await findLocationWriteTarget(db, scope, id), auth, versions)
 }
@@ -59,9 +68,13 @@ export async function updateLocation (db: Db, auth: AuthContext, id: string, cha
 export async function deleteLocation (db: Db, auth: AuthContext, id: string, versions?: number[]): Promise<void> {
   const guard = writeGuardFor(auth, versions)
   const scope = scopeOf(auth)
-  const deleted = await deleteLocationRow(db, scope, id, guard).catch((error: unknown) => {
-    if (isForeignKeyViolation(error, constraints.ordersLocation)) throw errors.LOCATION_IN_USE()
-    throw error
+  const deleted = await db.transaction().execute(async (trx) => {
+    const gone = await deleteLocationRow(trx, scope, id, guard).catch((error: unknown) => {
+      if (isForeignKeyViolation(error, constraints.ordersLocation)) throw errors.LOCATION_IN_USE()
+      throw error
+    })
+    if (gone) await recordChanges(trx, auth, [{ type: 'location.deleted', resource: { id } }])
+    return gone
   })
   if (!deleted) throw rejectedWrite(errors.LOCATION_NOT_FOUND, await findLocationWriteTarget(db, scope, id), auth, versions)
 }

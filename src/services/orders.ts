@@ -7,6 +7,7 @@ import { errors, type FieldError } from '../errors/index.js'
 import type { CreateOrderBody, Order, OrderListQuery, OrderSummary } from '../schemas/orders.js'
 import { hasRole, requireRole, scopeOf, type AuthContext } from './auth-context.js'
 import { cursorPageOf, decodeTimeKey, encodeTimeKey, type CursorCodec, type CursorPage } from './cursor.js'
+import { recordChanges, stockChanged } from './events.js'
 import { withIdempotency, type IdempotentResult, type WriteOptions } from './idempotency.js'
 
 /** An order as stored: the API shape plus the version its ETag is made from. */
@@ -102,7 +103,9 @@ export async function createOrder (db: Db, auth: AuthContext, locationId: string
     }, lines)
     // Cannot happen while the rows are locked; if it ever does, roll back rather than oversell.
     if (stocked !== lines.length) throw new Error(`stock changed under a lock: ${stocked} of ${lines.length} products updated`)
-    return { ...order, items }
+    const placed = { ...order, items }
+    await recordChanges(trx, auth, [{ type: 'order.placed', resource: placed }, ...lines.map((line) => stockChanged(line.product_id))])
+    return placed
   })
 }
 
@@ -159,8 +162,9 @@ export async function voidOrder (db: Db, auth: AuthContext, id: string, reason: 
     const items = await findOrderItems(trx, scope, id)
     await lockProducts(trx, scope, items.map((item) => item.product_id))
     await adjustStock(trx, scope, items, 1)
-    const voided = await markOrderVoided(trx, scope, id, auth.userId, reason.trim())
-    return { ...voided, items }
+    const voided = { ...await markOrderVoided(trx, scope, id, auth.userId, reason.trim()), items }
+    await recordChanges(trx, auth, [{ type: 'order.voided', resource: voided }, ...items.map((item) => stockChanged(item.product_id))])
+    return voided
   })
 }
 
@@ -175,7 +179,8 @@ export async function payOrder (db: Db, auth: AuthContext, id: string, options: 
     if (order.status === 'voided') throw errors.ORDER_VOIDED()
     if (order.status === 'paid') throw errors.ORDER_ALREADY_PAID()
     requireOrderAccess(auth, order.created_by, 'pay')
-    const paid = await markOrderPaid(trx, scope, id, auth.userId)
-    return { ...paid, items: await findOrderItems(trx, scope, id) }
+    const paid = { ...await markOrderPaid(trx, scope, id, auth.userId), items: await findOrderItems(trx, scope, id) }
+    await recordChanges(trx, auth, [{ type: 'order.paid', resource: paid }])
+    return paid
   })
 }

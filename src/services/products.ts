@@ -7,6 +7,7 @@ import { errors } from '../errors/index.js'
 import type { CreateProductBody, Product, ProductListQuery, UpdateProductBody } from '../schemas/products.js'
 import { requireRole, scopeOf, type AuthContext } from './auth-context.js'
 import { pageOf, pageWindow, parseSort, type Page } from './pagination.js'
+import { recordChanges, type Change } from './events.js'
 import { rejectedWrite, writeGuardFor } from './writes.js'
 
 /** A product as stored: the API shape plus the version its ETag is made from. */
@@ -56,7 +57,14 @@ export async function listProducts (db: Db, auth: AuthContext, query: ProductLis
 export async function updateProduct (db: Db, auth: AuthContext, id: string, changes: UpdateProductBody, versions?: number[]): Promise<ProductRecord> {
   const guard = writeGuardFor(auth, versions)
   const scope = scopeOf(auth)
-  const updated = await updateProductRow(db, scope, id, changes, guard).catch(skuTaken)
+  const updated = await db.transaction().execute(async (trx) => {
+    const row = await updateProductRow(trx, scope, id, changes, guard).catch(skuTaken)
+    if (row === undefined) return undefined
+    const recorded: Change[] = [{ type: 'product.updated', resource: row }]
+    if (changes.stock !== undefined) recorded.push({ type: 'product.stock_changed', resource: row })
+    await recordChanges(trx, auth, recorded)
+    return row
+  })
   if (updated !== undefined) return updated
   throw rejectedWrite(errors.PRODUCT_NOT_FOUND, await findProductWriteTarget(db, scope, id), auth, versions)
 }
@@ -64,9 +72,13 @@ export async function updateProduct (db: Db, auth: AuthContext, id: string, chan
 export async function deleteProduct (db: Db, auth: AuthContext, id: string, versions?: number[]): Promise<void> {
   const guard = writeGuardFor(auth, versions)
   const scope = scopeOf(auth)
-  const deleted = await deleteProductRow(db, scope, id, guard).catch((error: unknown) => {
-    if (isForeignKeyViolation(error, constraints.orderItemsProduct)) throw errors.PRODUCT_IN_USE()
-    throw error
+  const deleted = await db.transaction().execute(async (trx) => {
+    const gone = await deleteProductRow(trx, scope, id, guard).catch((error: unknown) => {
+      if (isForeignKeyViolation(error, constraints.orderItemsProduct)) throw errors.PRODUCT_IN_USE()
+      throw error
+    })
+    if (gone) await recordChanges(trx, auth, [{ type: 'product.deleted', resource: { id } }])
+    return gone
   })
   if (!deleted) throw rejectedWrite(errors.PRODUCT_NOT_FOUND, await findProductWriteTarget(db, scope, id), auth, versions)
 }

@@ -1,10 +1,11 @@
-import { countTasks, deleteTask as deleteTaskRow, findTask, findTaskWriteTarget, insertTask, listTasks as listTaskRows, updateTask as updateTaskRow } from '#db/queries/tasks.js'
+import { countTasks, deleteTask as deleteTaskRow, findTask, findTaskForUpdate, findTaskWriteTarget, insertTask, listTasks as listTaskRows, updateTask as updateTaskRow } from '#db/queries/tasks.js'
 import type { Db, TaskUpdate } from '#db/schema/index.js'
 import { uuidv7 } from '#db/ids.js'
 import { constraints, isForeignKeyViolation } from '#db/postgres-errors.js'
 import { errors } from '../errors/index.js'
 import { defaultTaskPriority, defaultTaskStatus, type CreateTaskBody, type ReplaceTaskBody, type Task, type TaskListQuery, type UpdateTaskBody } from '../schemas/tasks.js'
 import { requireRole, scopeOf, type AuthContext } from './auth-context.js'
+import { recordChanges, type Change } from './events.js'
 import { fetchPage, parseSort, type Page } from './pagination.js'
 import { rejectedWrite, writeGuardFor } from './writes.js'
 
@@ -19,16 +20,20 @@ function assigneeNotMember (error: unknown): never {
 
 export async function createTask (db: Db, auth: AuthContext, input: CreateTaskBody): Promise<TaskRecord> {
   requireRole(auth, 'member')
-  return await insertTask(db, scopeOf(auth), {
-    id: uuidv7(),
-    title: input.title,
-    description: input.description ?? null,
-    status: input.status ?? defaultTaskStatus,
-    priority: input.priority ?? defaultTaskPriority,
-    due_date: input.due_date ?? null,
-    assignee_id: input.assignee_id ?? null,
-    created_by: auth.userId
-  }).catch(assigneeNotMember)
+  return await db.transaction().execute(async (trx) => {
+    const task = await insertTask(trx, scopeOf(auth), {
+      id: uuidv7(),
+      title: input.title,
+      description: input.description ?? null,
+      status: input.status ?? defaultTaskStatus,
+      priority: input.priority ?? defaultTaskPriority,
+      due_date: input.due_date ?? null,
+      assignee_id: input.assignee_id ?? null,
+      created_by: auth.userId
+    }).catch(assigneeNotMember)
+    await recordChanges(trx, auth, [{ type: 'task.created', resource: task }])
+    return task
+  })
 }
 
 export async function getTask (db: Db, auth: AuthContext, id: string): Promise<TaskRecord> {
@@ -48,7 +53,18 @@ export async function listTasks (db: Db, auth: AuthContext, query: TaskListQuery
 async function writeTask (db: Db, auth: AuthContext, id: string, changes: TaskUpdate, versions: number[] | undefined): Promise<TaskRecord> {
   const guard = writeGuardFor(auth, versions)
   const scope = scopeOf(auth)
-  const updated = await updateTaskRow(db, scope, id, changes, guard).catch(assigneeNotMember)
+  const updated = await db.transaction().execute(async (trx) => {
+    // The row before the change, locked, so the events can say what changed.
+    const before = await findTaskForUpdate(trx, scope, id)
+    if (before === undefined) return undefined
+    const row = await updateTaskRow(trx, scope, id, changes, guard).catch(assigneeNotMember)
+    if (row === undefined) return undefined
+    const recorded: Change[] = [{ type: 'task.updated', resource: row }]
+    if (row.assignee_id !== null && row.assignee_id !== before.assignee_id) recorded.push({ type: 'task.assigned', resource: row })
+    if (row.status === 'completed' && before.status !== 'completed') recorded.push({ type: 'task.completed', resource: row })
+    await recordChanges(trx, auth, recorded)
+    return row
+  })
   if (updated !== undefined) return updated
   throw rejectedWrite(errors.TASK_NOT_FOUND, await findTaskWriteTarget(db, scope, id), auth, versions)
 }
@@ -73,5 +89,10 @@ export async function replaceTask (db: Db, auth: AuthContext, id: string, input:
 export async function deleteTask (db: Db, auth: AuthContext, id: string, versions?: number[]): Promise<void> {
   const guard = writeGuardFor(auth, versions)
   const scope = scopeOf(auth)
-  if (!await deleteTaskRow(db, scope, id, guard)) throw rejectedWrite(errors.TASK_NOT_FOUND, await findTaskWriteTarget(db, scope, id), auth, versions)
+  const deleted = await db.transaction().execute(async (trx) => {
+    const gone = await deleteTaskRow(trx, scope, id, guard)
+    if (gone) await recordChanges(trx, auth, [{ type: 'task.deleted', resource: { id } }])
+    return gone
+  })
+  if (!deleted) throw rejectedWrite(errors.TASK_NOT_FOUND, await findTaskWriteTarget(db, scope, id), auth, versions)
 }

@@ -7,6 +7,7 @@ import { constraints, isUniqueViolation } from '#db/postgres-errors.js'
 import { errors } from '../errors/index.js'
 import type { AddedMember, Tenant } from '../schemas/identity.js'
 import { requireRole, scopeOf, type AuthContext } from './auth-context.js'
+import { recordChanges } from './events.js'
 import { normalizeEmail } from './email.js'
 import { pageOf, pageWindow, type Page, type PageRequest } from './pagination.js'
 
@@ -26,6 +27,7 @@ export async function updateTenant (db: Db, auth: AuthContext, changes: { name?:
       ...(changes.currency !== undefined && { currency: changes.currency })
     })
     if (tenant === undefined) throw errors.TENANT_NOT_FOUND()
+    await recordChanges(trx, auth, [{ type: 'tenant.updated', resource: tenant }])
     return tenant
   })
 }
@@ -71,7 +73,9 @@ export async function addMember (db: Db, auth: AuthContext, input: { email: stri
     }
     const member = await findMember(trx, scope, user.id)
     if (member === undefined) throw errors.MEMBER_NOT_FOUND()
-    return { user_id: member.user_id, email: member.email, role: member.role, joined_at: member.joined_at }
+    const added = { user_id: member.user_id, email: member.email, role: member.role, joined_at: member.joined_at }
+    await recordChanges(trx, auth, [{ type: 'member.added', resource: { id: member.user_id, ...added } }])
+    return added
   })
 }
 
@@ -91,7 +95,9 @@ export async function changeMemberRole (db: Db, auth: AuthContext, userId: strin
     requireOwnerFor(caller, role, member.role)
     if (member.role === 'owner' && role !== 'owner' && owners.length === 1) throw errors.LAST_OWNER()
     await updateRole(trx, scope, userId, role)
-    return { ...member, role }
+    const changed = { ...member, role }
+    await recordChanges(trx, auth, [{ type: 'member.role_changed', resource: { id: userId, ...changed } }])
+    return changed
   })
 }
 
@@ -107,5 +113,6 @@ export async function removeMember (db: Db, auth: AuthContext, userId: string): 
     requireOwnerFor(caller, member.role)
     if (member.role === 'owner' && owners.length === 1) throw errors.LAST_OWNER()
     await deleteMembership(trx, scope, userId)
+    await recordChanges(trx, auth, [{ type: 'member.removed', resource: { id: userId } }])
   })
 }

@@ -1,0 +1,69 @@
+import { sql, type Kysely } from 'kysely'
+
+/**
+ * The transactional outbox: every committed change writes its event in the same transaction.
+ *
+ * - `events` ids increase per tenant without gaps, in commit order: each writing transaction
+ *   takes the next ids from its tenant's row in `event_counters` as its last statement, and that
+ *   row stays locked until it commits. So a reader that has seen id N has seen every event below
+ *   N, and resuming `after=N` can neither skip nor repeat one. (A global sequence would hand out
+ *   ids in statement order, not commit order, and a reader could pass an id still uncommitted.)
+ *   The price is that commits of one tenant that write events queue on that row for the length of
+ *   one statement and the commit.
+ * - The same statement NOTIFYs `retail_ops_events` with `<tenant_id>:<last id>`, delivered to
+ *   listeners only on commit; the table stays the source of truth, so a lost notification delays
+ *   an event and never loses it.
+ * - `product_event_data()` renders a product as the REST API does, for events written by SQL
+ *   (product creations in a batch, stock changed by orders).
+ */
+export async function up (db: Kysely<unknown>): Promise<void> {
+  await sql`create table event_counters (
+    tenant_id uuid primary key references tenants (id) on delete cascade,
+    last_id bigint not null
+  )`.execute(db)
+  await sql`create table events (
+    tenant_id uuid not null references tenants (id) on delete cascade,
+    id bigint not null,
+    type text not null,
+    resource_id uuid not null,
+    actor_id uuid,
+    occurred_at timestamptz(3) not null default now(),
+    data jsonb not null,
+    primary key (tenant_id, id)
+  )`.execute(db)
+  // The purge deletes by age across tenants.
+  await sql`create index events_occurred_at_idx on events (occurred_at)`.execute(db)
+
+  await sql`
+    create function api_timestamp(value timestamptz) returns text language sql immutable parallel safe as $$
+      select to_char(value at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+    $$`.execute(db)
+  await sql`
+    create function product_event_data(p products) returns jsonb language sql stable parallel safe as $$
+      select jsonb_build_object(
+        'id', p.id, 'name', p.name, 'description', p.description, 'price_cents', p.price_cents,
+        'currency', p.currency, 'stock', p.stock, 'category', p.category, 'subcategory', p.subcategory,
+        'sku', p.sku, 'created_by', p.created_by, 'created_at', api_timestamp(p.created_at),
+        'updated_at', api_timestamp(p.updated_at))
+    $$`.execute(db)
+
+  await sql`create table stream_tickets (
+    hash text primary key,
+    tenant_id uuid not null references tenants (id) on delete cascade,
+    user_id uuid not null references users (id) on delete cascade,
+    session_id uuid not null,
+    role text not null,
+    membership_version bigint not null,
+    -- the access token it was issued with: a stream opened with it ends then, as one opened with the token would
+    access_expires_at timestamptz(3) not null,
+    expires_at timestamptz(3) not null
+  )`.execute(db)
+}
+
+export async function down (db: Kysely<unknown>): Promise<void> {
+  await sql`drop table stream_tickets`.execute(db)
+  await sql`drop function product_event_data(products)`.execute(db)
+  await sql`drop function api_timestamp(timestamptz)`.execute(db)
+  await sql`drop table events`.execute(db)
+  await sql`drop table event_counters`.execute(db)
+}

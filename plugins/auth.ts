@@ -6,6 +6,7 @@ import { VerifiedTokens } from '#src/auth/verified-tokens.js'
 import { AppError, errors } from '#src/errors/index.js'
 import { bearerToken } from '#src/http/bearer.js'
 import type { AuthContext } from '#src/services/auth-context.js'
+import { redeemTicket } from '#src/services/stream-tickets.js'
 import type { AccessClaims, AccessTokenSigner } from '#src/services/tokens.js'
 
 declare module 'fastify' {
@@ -20,11 +21,15 @@ declare module 'fastify' {
     authorize: (authorization: string | undefined) => Promise<AuthContext>
     /** The signature and expiry part of `authorize`, synchronous (the rate limiter's question: is this a token at all?). */
     verifyAccessToken: (authorization: string | undefined) => AuthContext
+    /** When a verified Authorization header's token expires (ms since the epoch). */
+    accessExpiry: (authorization: string | undefined) => number
     accessTokens: AccessTokenSigner
   }
   interface FastifyRequest {
     /** The verified caller, or null: set by `authenticate`, null before it runs and on public routes. */
     authContext: AuthContext | null
+    /** When the caller's access ends (ms since the epoch): set for stream tickets; 0 otherwise (see accessExpiry). */
+    authExpiresAt: number
     /**
      * The verified caller, on routes guarded by `requireAuthentication`. Reading it anywhere else is
      * a programming error and throws (a 500), rather than handing out a null as a caller.
@@ -124,6 +129,11 @@ export default fp(async (app) => {
 
   const { revocations } = app
   app.decorate('verifyAccessToken', verifyAccessToken)
+  app.decorate('accessExpiry', (authorization: string | undefined) => {
+    const token = bearerToken(authorization)
+    const claims = token === undefined ? null : app.jwt.decode<{ exp?: number }>(token)
+    return typeof claims?.exp === 'number' ? claims.exp * 1000 : 0
+  })
   app.decorate('authorize', async (authorization: string | undefined) => {
     const context = verifyAccessToken(authorization)
     if (await revocations.check(context) === 'revoked') throw errors.TOKEN_REVOKED()
@@ -131,7 +141,22 @@ export default fp(async (app) => {
   })
   // A callback hook: the signature check is synchronous and the revocation check is answered from
   // memory (a membership not seen on this instance yet is read once), so almost never a promise.
+  /** A stream opened with a ticket: the caller it stands for, if still valid and not revoked. */
+  function authenticateByTicket (request: FastifyRequest, ticket: string, done: HookHandlerDoneFunction): void {
+    redeemTicket(app.db, ticket).then(async (redeemed) => {
+      if (redeemed === undefined) throw errors.UNAUTHORIZED({ reason: 'invalidTicket' })
+      if (await revocations.check(redeemed.auth) === 'revoked') throw errors.TOKEN_REVOKED()
+      request.authContext = redeemed.auth
+      request.authExpiresAt = redeemed.accessExpiresAt
+    }).then(() => { done() }, done)
+  }
+
+  app.decorateRequest('authExpiresAt', 0)
   app.decorate('authenticate', (request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) => {
+    if (request.headers.authorization === undefined && request.routeOptions.config.streamTicket === true) {
+      const { ticket } = request.query as { ticket?: unknown }
+      if (typeof ticket === 'string') return authenticateByTicket(request, ticket, done)
+    }
     let context: AuthContext
     try {
       context = verifyAccessToken(request.headers.authorization)
@@ -150,4 +175,4 @@ export default fp(async (app) => {
       done(checked === 'valid' ? undefined : errors.TOKEN_REVOKED())
     }, done)
   })
-}, { name: 'auth', dependencies: ['config', 'revocation'] })
+}, { name: 'auth', dependencies: ['config', 'database', 'revocation'] })

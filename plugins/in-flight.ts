@@ -66,6 +66,8 @@ export default fp(async (app) => {
   })
 
   app.addHook('onRequest', (request, reply, done) => {
+    // Event streams stay open by design; they end themselves (token expiry, revocation, shutdown).
+    if (request.routeOptions.config.longLived === true) return done()
     request.receivedAt = Date.now()
     pending.set(request, reply)
     if (timer === undefined) schedule(request.receivedAt)

@@ -13,6 +13,8 @@ declare module 'fastify' {
       readonly read: { preHandler?: preHandlerHookHandler, onSend?: onSendHookHandler }
       /** Route hooks for a write: a successful response first invalidates the tenant's cache. */
       readonly write: { onSend?: onSendHookHandler }
+      /** Drops what this instance alone holds for the tenant (a change committed elsewhere); a no-op with Redis, whose store every instance shares. */
+      readonly forget: (tenantId: string) => void
     }
   }
   interface FastifyRequest {
@@ -116,5 +118,10 @@ export default fp(async (app) => {
     reply.header('x-cache', 'MISS')
     done()
   }
-  app.decorate('responseCache', enabled ? { read: { preHandler, onSend }, write: { onSend: invalidateOnSuccess } } : { read: { preHandler: markMiss }, write: {} })
+  const forget = (tenantId: string): void => {
+    if (enabled && app.redis === null) store.invalidate(tenantId).catch(() => {})
+  }
+  app.decorate('responseCache', enabled
+    ? { read: { preHandler, onSend }, write: { onSend: invalidateOnSuccess }, forget }
+    : { read: { preHandler: markMiss }, write: {}, forget })
 }, { name: 'response-cache', dependencies: ['redis', 'metrics', 'auth'] })

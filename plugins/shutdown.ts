@@ -5,6 +5,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** True once `close()` has begun: /ready says 503, and every answer closes its connection. */
     readonly shuttingDown: boolean
+    /** Runs `listener` as soon as close() begins, before the drain waits for connections (streams end themselves there). */
+    beforeDrain: (listener: () => void) => void
   }
 }
 
@@ -32,6 +34,8 @@ export default fp(async (app) => {
     socket.once('close', () => { sockets.delete(socket) })
   })
   app.decorate('shuttingDown', { getter: () => shuttingDown })
+  const drainListeners: Array<() => void> = []
+  app.decorate('beforeDrain', (listener: () => void) => { drainListeners.push(listener) })
 
   const waitUntil = async (done: () => boolean, deadline: number): Promise<void> => {
     while (!done() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, POLL_MS))
@@ -39,6 +43,7 @@ export default fp(async (app) => {
 
   app.addHook('preClose', async () => {
     shuttingDown = true
+    for (const listener of drainListeners) listener()
     app.inFlight.forEach((reply) => { if (!reply.raw.headersSent) reply.header('connection', 'close') })
     if (!app.server.listening) return
     // net.Server's close, not http.Server's: that one would also close idle connections at once.

@@ -2,6 +2,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import autoload from '@fastify/autoload'
+import websocket from '@fastify/websocket'
 import fp from 'fastify-plugin'
 import type { Config, TrustProxy } from './config.js'
 import { lazyChildLoggerFactory, loggerOptions, RequestLogController } from './logging.js'
@@ -12,6 +13,7 @@ import cors from '#plugins/cors.js'
 import cursors from '#plugins/cursors.js'
 import database from '#plugins/database.js'
 import errors, { clientErrorHandler, frameworkErrors } from '#plugins/errors.js'
+import events from '#plugins/events.js'
 import inFlight from '#plugins/in-flight.js'
 import loadShedding from '#plugins/load-shedding.js'
 import maintenance from '#plugins/maintenance.js'
@@ -37,6 +39,10 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Health, readiness and metrics: never rate limited or load-shed, so probes see the truth. */
     operational?: boolean
+    /** Event streams: not subject to the handler timeout (they end themselves). */
+    longLived?: boolean
+    /** Accepts a single-use stream ticket (`?ticket=`) instead of an Authorization header (EventSource cannot send one). */
+    streamTicket?: boolean
   }
 }
 
@@ -108,6 +114,8 @@ export async function buildApp (config: AppConfig, options: BuildOptions = {}): 
   // After auth: the tenant and user budgets need `request.auth`.
   await app.register(rateLimit)
   await app.register(responseCache)
+  await app.register(events)
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } })
   await app.register(openapi)
 
   await app.register(autoload, {

@@ -64,7 +64,19 @@ export const ConfigSchema = Type.Object({
   METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
 
   CACHE_TTL_SECONDS: Type.Integer({ minimum: 0, maximum: 86400, default: 30 }),
-  CACHE_MAX_BYTES: Type.Integer({ minimum: 1024, default: 67108864 })
+  CACHE_MAX_BYTES: Type.Integer({ minimum: 1024, default: 67108864 }),
+
+  WEBHOOKS_ENABLED: Type.Boolean({ default: true }),
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS: Type.Boolean({ default: false }),
+  WEBHOOK_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 60000, default: 5000 }),
+  WEBHOOK_POLL_MS: Type.Integer({ minimum: 10, default: 1000 }),
+  WEBHOOK_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 256, default: 8 }),
+  WEBHOOK_RETRY_BASE_MS: Type.Integer({ minimum: 1, default: 10000 }),
+
+  EVENTS_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 365, default: 7 }),
+  EVENTS_POLL_MS: Type.Integer({ minimum: 100, default: 5000 }),
+  STREAM_HEARTBEAT_MS: Type.Integer({ minimum: 100, default: 15000 }),
+  STREAM_MAX_QUEUE_BYTES: Type.Integer({ minimum: 1024, default: 1048576 })
 }, { additionalProperties: true })
 
 export type RawConfig = Static<typeof ConfigSchema>

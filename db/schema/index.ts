@@ -10,6 +10,7 @@ import type { RefreshTokensTable } from './refresh-tokens.js'
 import type { TasksTable } from './tasks.js'
 import type { TenantsTable } from './tenants.js'
 import type { UsersTable } from './users.js'
+import type { WebhookDeliveriesTable, WebhookEndpointsTable } from './webhooks.js'
 
 export interface Database {
   users: UsersTable
@@ -26,6 +27,8 @@ export interface Database {
   events: EventsTable
   event_counters: EventCountersTable
   stream_tickets: StreamTicketsTable
+  webhook_endpoints: WebhookEndpointsTable
+  webhook_deliveries: WebhookDeliveriesTable
 }
 
 /** The handle every query function takes: the app's Kysely instance or a transaction on it. */
@@ -48,3 +51,4 @@ export * from './refresh-tokens.js'
 export * from './tasks.js'
 export * from './tenants.js'
 export * from './users.js'
+export * from './webhooks.js'

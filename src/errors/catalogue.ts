@@ -30,6 +30,7 @@ export const errorCatalogue = {
     reasons: {
       missingToken: 'Send an access token as "Authorization: Bearer <token>".',
       invalidToken: 'The access token is invalid.',
+      invalidTicket: 'The stream ticket is unknown, used or expired; request a new one.',
       accountGone: 'This account no longer exists.',
       metricsToken: 'Send the metrics token as "Authorization: Bearer <token>".'
     }

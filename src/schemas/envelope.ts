@@ -45,7 +45,7 @@ export function cursorEnvelope<T extends TSchema> (name: string, item: T) {
 }
 
 const errorDescriptions = {
-  400: 'The request cannot be parsed (INVALID_JSON, INVALID_CURSOR).',
+  400: 'The request cannot be parsed: a malformed URL or header (BAD_REQUEST), body (INVALID_JSON) or cursor (INVALID_CURSOR).',
   401: 'Missing, malformed or expired credentials.',
   403: 'Authenticated but not allowed (FORBIDDEN, TENANT_MISMATCH).',
   404: 'No such route or resource in this tenant.',
@@ -62,12 +62,13 @@ const errorDescriptions = {
 export type ErrorStatus = keyof typeof errorDescriptions
 
 /**
- * Response schemas for the error statuses a route can return, all the shared ErrorResponse. 500 and
- * 503 (overload, handler timeout, shutting down, a dependency down) can happen on every route.
+ * Response schemas for the error statuses a route can return, all the shared ErrorResponse. 400
+ * (a URL or request HTTP cannot parse, answered before routing), 500 and 503 (overload, handler
+ * timeout, shutting down, a dependency down) can happen on every route.
  */
 export function errorResponses (...statuses: ErrorStatus[]) {
   const responses: Partial<Record<ErrorStatus, ReturnType<typeof errorRef>>> = {}
-  for (const status of new Set<ErrorStatus>([...statuses, 500, 503])) responses[status] = errorRef(errorDescriptions[status])
+  for (const status of new Set<ErrorStatus>([400, ...statuses, 500, 503])) responses[status] = errorRef(errorDescriptions[status])
   return responses
 }
 

@@ -1,5 +1,6 @@
 import { CursorMeta, ErrorBody, ErrorDetail, ErrorEnvelope, PageMeta } from './envelope.js'
 import { HealthResponse, ReadinessResponse } from './system.js'
+import { eventSchemas } from './events.js'
 import { identitySchemas } from './identity.js'
 import { locationSchemas } from './locations.js'
 import { orderSchemas } from './orders.js'
@@ -7,7 +8,7 @@ import { productSchemas } from './products.js'
 import { taskSchemas } from './tasks.js'
 
 /** Schemas registered once with `app.addSchema`, referenced by `$id`, and named in OpenAPI. */
-export const sharedSchemas = [ErrorDetail, ErrorBody, ErrorEnvelope, PageMeta, CursorMeta, HealthResponse, ReadinessResponse, ...identitySchemas, ...productSchemas, ...locationSchemas, ...taskSchemas, ...orderSchemas]
+export const sharedSchemas = [ErrorDetail, ErrorBody, ErrorEnvelope, PageMeta, CursorMeta, HealthResponse, ReadinessResponse, ...identitySchemas, ...productSchemas, ...locationSchemas, ...taskSchemas, ...orderSchemas, ...eventSchemas]
 
 export { Timestamp, Uuid } from './fields.js'
 export * from './envelope.js'

@@ -1,0 +1,117 @@
+import fp from 'fastify-plugin'
+import { deleteExpiredEvents, eventBounds, eventsAfter, EVENTS_CHANNEL, type StoredEvent } from '#db/queries/events.js'
+import { deleteExpiredStreamTickets } from '#db/queries/stream-tickets.js'
+import { tenantScope } from '#db/tenant-scope.js'
+import { EventHub } from '#src/events/hub.js'
+import type { AuthContext } from '#src/services/auth-context.js'
+import { inBatches } from './maintenance.js'
+
+/** A stream open on this instance, as the plugin sees it: whose it is, and how to end it. */
+export interface OpenStream {
+  auth: AuthContext
+  /** When its access ends (ms since the epoch); 0: never checked. */
+  expiresAt: number
+  end: (why: StreamEnd) => void
+}
+
+/** Why a stream ended, for the client: each transport maps it to its own signal (see README). */
+export type StreamEnd = 'token_expired' | 'access_revoked' | 'slow_consumer' | 'shutting_down'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    events: {
+      hub: EventHub
+      /** The outbox read every stream uses. */
+      read: (tenantId: string, afterId: number, limit: number) => Promise<StoredEvent[]>
+      /** Registers an open stream for the revocation, expiry and shutdown checks; returns its removal. */
+      track: (stream: OpenStream) => () => void
+      /** Tells every instance that a tenant's outbox has new events (this one at once; others by Redis when configured). */
+      announce: (tenantId: string) => void
+    }
+  }
+}
+
+/** How often open streams are checked against revocations and their token's expiry. */
+const SWEEP_MS = 500
+const REDIS_CHANNEL = 'events'
+
+/**
+ * Live events on this instance: the hub (src/events/hub.ts) learns of commits from PostgreSQL's
+ * NOTIFY (or, with REDIS_URL, from Redis pub/sub, announced after each successful write) and
+ * from a periodic poll, so a lost notification only delays an event. The same notifications
+ * invalidate this instance's in-memory response cache, so instances without Redis do not serve
+ * each other's stale reads. Open streams end within a second of a revocation, at their token's
+ * expiry, and at once when shutdown begins (they are told to reconnect elsewhere).
+ */
+export default fp(async (app) => {
+  const { config } = app
+  const read = async (tenantId: string, afterId: number, limit: number): Promise<StoredEvent[]> =>
+    await eventsAfter(app.db, tenantScope(tenantId), afterId, limit)
+  const hub = new EventHub({ read, lastId: async (tenantId) => (await eventBounds(app.db, tenantScope(tenantId))).last, log: app.log })
+
+  const committed = (tenantId: string, lastId: number): void => {
+    hub.committed(tenantId, lastId)
+    app.responseCache.forget(tenantId)
+  }
+
+  const redisPrefix = `${config.REDIS_KEY_PREFIX}${REDIS_CHANNEL}`
+  let announceRemote = (_tenantId: string): void => {}
+  if (app.redis === null) {
+    app.pgListener.on(EVENTS_CHANNEL, (payload) => {
+      const separator = payload.indexOf(':')
+      committed(payload.slice(0, separator), Number(payload.slice(separator + 1)))
+    })
+  } else {
+    const publisher = app.redis
+    const subscriber = publisher.duplicate()
+    subscriber.on('message', (_channel: string, tenantId: string) => { committed(tenantId, Number.POSITIVE_INFINITY) })
+    subscriber.on('error', () => {}) // the publisher's listener reports Redis outages; the poll covers the gap
+    app.addHook('onReady', async () => { await subscriber.subscribe(redisPrefix).catch(() => {}) })
+    app.addHook('onClose', async () => { subscriber.disconnect() })
+    announceRemote = (tenantId) => { publisher.publish(redisPrefix, tenantId).catch(() => {}) }
+  }
+
+  const streams = new Set<OpenStream>()
+  const sweep = setInterval(() => {
+    const now = Date.now()
+    for (const stream of streams) {
+      if (app.revocations.standing(stream.auth) === 'revoked') stream.end('access_revoked')
+      else if (stream.expiresAt > 0 && now >= stream.expiresAt) stream.end('token_expired')
+    }
+  }, SWEEP_MS)
+  sweep.unref()
+  const poll = setInterval(() => { hub.poll() }, config.EVENTS_POLL_MS)
+  poll.unref()
+
+  app.beforeDrain(() => { for (const stream of streams) stream.end('shutting_down') })
+  app.addHook('onClose', async () => {
+    clearInterval(sweep)
+    clearInterval(poll)
+  })
+
+  app.maintenance.add('events', async (db) => await inBatches(async (limit) => await deleteExpiredEvents(db, config.EVENTS_RETENTION_DAYS, limit)))
+  app.maintenance.add('stream_tickets', async (db) => await inBatches(async (limit) => await deleteExpiredStreamTickets(db, limit)))
+
+  app.decorate('events', {
+    hub,
+    read,
+    track: (stream: OpenStream) => {
+      streams.add(stream)
+      return () => { streams.delete(stream) }
+    },
+    announce: (tenantId: string) => {
+      hub.committed(tenantId, Number.POSITIVE_INFINITY)
+      announceRemote(tenantId)
+    }
+  })
+
+  // With Redis, every successful write under a tenant announces it (PostgreSQL's NOTIFY is not listened to then).
+  if (app.redis !== null) {
+    app.addHook('onResponse', (request, reply, done) => {
+      if (request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 300 && request.authContext !== null) {
+        app.events.announce(request.authContext.tenantId)
+      }
+      done()
+    })
+  }
+}, { name: 'events', dependencies: ['config', 'database', 'notifications', 'redis', 'revocation', 'response-cache', 'shutdown', 'maintenance'] })

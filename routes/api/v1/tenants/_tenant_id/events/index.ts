@@ -96,7 +96,7 @@ const events: FastifyPluginAsyncTypebox = async (app) => {
         'token used here would have expired. Not a bearer token: it opens nothing else.',
       tags,
       params: TenantParams,
-      response: { 201: ref(StreamTicketResponse), ...errorResponses(401, 403, 429) }
+      response: { 201: ref(StreamTicketResponse), ...errorResponses(401, 403, 413, 415, 422, 429) }
     }
   }, async (request, reply) => {
     const ticket = await issueStreamTicket(app.db, request.auth, new Date(app.accessExpiry(request.headers.authorization)))

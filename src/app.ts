@@ -2,7 +2,6 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import autoload from '@fastify/autoload'
-import websocket from '@fastify/websocket'
 import fp from 'fastify-plugin'
 import type { Config, TrustProxy } from './config.js'
 import { lazyChildLoggerFactory, loggerOptions, RequestLogController } from './logging.js'
@@ -28,6 +27,7 @@ import responseCache from '#plugins/response-cache.js'
 import securityHeaders from '#plugins/security-headers.js'
 import shutdown from '#plugins/shutdown.js'
 import tenancy from '#plugins/tenancy.js'
+import webhooks from '#plugins/webhooks.js'
 
 /** The configuration the app runs with: by now the database URL is known (given or embedded). */
 export type AppConfig = Config & { DATABASE_URL: string }
@@ -115,7 +115,7 @@ export async function buildApp (config: AppConfig, options: BuildOptions = {}): 
   await app.register(rateLimit)
   await app.register(responseCache)
   await app.register(events)
-  await app.register(websocket, { options: { maxPayload: 64 * 1024 } })
+  await app.register(webhooks)
   await app.register(openapi)
 
   await app.register(autoload, {

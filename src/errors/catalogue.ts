@@ -56,7 +56,8 @@ export const errorCatalogue = {
       notAMember: 'You are not a member of this tenant.',
       voidOwnOrdersOnly: 'Members can only void orders they created.',
       payOwnOrdersOnly: 'Members can only pay for orders they created.',
-      voidPaidOrder: 'Only admins and owners can void a paid order.'
+      voidPaidOrder: 'Only admins and owners can void a paid order.',
+      streamTokenMismatch: 'The token must be for the same user and tenant as the stream.'
     }
   },
   TENANT_MISMATCH: { status: 403, message: 'The tenant in the path is not the tenant of your token.' },
@@ -70,6 +71,8 @@ export const errorCatalogue = {
   LOCATION_NOT_FOUND: { status: 404, message: 'No location with this id exists in this tenant.' },
   TASK_NOT_FOUND: { status: 404, message: 'No task with this id exists in this tenant.' },
   ORDER_NOT_FOUND: { status: 404, message: 'No order with this id exists in this tenant.' },
+  WEBHOOK_NOT_FOUND: { status: 404, message: 'No webhook with this id exists in this tenant.' },
+  WEBHOOK_DELIVERY_NOT_FOUND: { status: 404, message: 'No delivery with this id exists for this webhook.' },
 
   EMAIL_TAKEN: { status: 409, message: 'An account with this email already exists.' },
   ALREADY_A_MEMBER: { status: 409, message: 'This user is already a member of the tenant.' },
@@ -83,6 +86,8 @@ export const errorCatalogue = {
   ORDER_VOIDED: { status: 409, message: 'A voided order cannot be paid.' },
   ORDER_ALREADY_PAID: { status: 409, message: 'This order is already paid.' },
   IDEMPOTENCY_IN_PROGRESS: { status: 409, message: 'A request with this Idempotency-Key is still being processed; retry in a moment.' },
+  WEBHOOK_LIMIT_REACHED: { status: 409, message: 'This tenant already has {limit} webhooks; delete one first.' },
+  WEBHOOK_INACTIVE: { status: 409, message: 'The webhook is inactive: re-enable it (PATCH active=true) before redelivering.' },
 
   REQUEST_TIMEOUT: { status: 408, message: 'The request did not arrive in time.' },
   PRECONDITION_FAILED: {
@@ -104,7 +109,9 @@ export const errorCatalogue = {
       headers: 'The headers did not pass validation.',
       duplicateProducts: 'Each product may appear only once in an order.',
       unknownProducts: 'Some products do not exist in this tenant.',
-      mixedCurrencies: 'All products of an order must be priced in the same currency.'
+      mixedCurrencies: 'All products of an order must be priced in the same currency.',
+      webhookUrl: 'The webhook URL is not allowed.',
+      unknownEventTypes: 'Some event types are not known.'
     }
   },
   IDEMPOTENCY_KEY_REUSED: { status: 422, message: 'This Idempotency-Key was already used for a different request; use a new key for a new request.' },

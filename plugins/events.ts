@@ -1,8 +1,9 @@
 import fp from 'fastify-plugin'
-import { deleteExpiredEvents, eventBounds, eventsAfter, EVENTS_CHANNEL, type StoredEvent } from '#db/queries/events.js'
+import { deleteExpiredEvents, eventBounds, eventsAfter, EVENTS_CHANNEL, numberPendingEvents, type StoredEvent } from '#db/queries/events.js'
 import { deleteExpiredStreamTickets } from '#db/queries/stream-tickets.js'
 import { tenantScope } from '#db/tenant-scope.js'
 import { EventHub } from '#src/events/hub.js'
+import { Sequencer } from '#src/events/sequencer.js'
 import type { AuthContext } from '#src/services/auth-context.js'
 import { inBatches } from './maintenance.js'
 
@@ -25,8 +26,8 @@ declare module 'fastify' {
       read: (tenantId: string, afterId: number, limit: number) => Promise<StoredEvent[]>
       /** Registers an open stream for the revocation, expiry and shutdown checks; returns its removal. */
       track: (stream: OpenStream) => () => void
-      /** Tells every instance that a tenant's outbox has new events (this one at once; others by Redis when configured). */
-      announce: (tenantId: string) => void
+      /** Numbers committed events now (the sequencer runs after every successful write by itself). */
+      sequence: () => void
     }
   }
 }
@@ -36,9 +37,10 @@ const SWEEP_MS = 500
 const REDIS_CHANNEL = 'events'
 
 /**
- * Live events on this instance: the hub (src/events/hub.ts) learns of commits from PostgreSQL's
- * NOTIFY (or, with REDIS_URL, from Redis pub/sub, announced after each successful write) and
- * from a periodic poll, so a lost notification only delays an event. The same notifications
+ * Live events on this instance. After each successful write the sequencer numbers the events it
+ * committed (src/events/sequencer.ts); the numbering instance's NOTIFY (or, with REDIS_URL, its
+ * Redis publish) tells every instance's hub (src/events/hub.ts), which reads new events once per
+ * tenant; a periodic poll covers a lost notification, so it only delays an event. The same notifications
  * invalidate this instance's in-memory response cache, so instances without Redis do not serve
  * each other's stale reads. Open streams end within a second of a revocation, at their token's
  * expiry, and at once when shutdown begins (they are told to reconnect elsewhere).
@@ -53,23 +55,37 @@ export default fp(async (app) => {
     hub.committed(tenantId, lastId)
     app.responseCache.forget(tenantId)
   }
+  /** A sequencer payload: `<tenant>:<last id>,...`, or `*` for "every tenant". */
+  const heard = (payload: string): void => {
+    if (payload === '*') {
+      hub.poll()
+      return
+    }
+    for (const part of payload.split(',')) {
+      const separator = part.indexOf(':')
+      if (separator > 0) committed(part.slice(0, separator), Number(part.slice(separator + 1)))
+    }
+  }
 
-  const redisPrefix = `${config.REDIS_KEY_PREFIX}${REDIS_CHANNEL}`
-  let announceRemote = (_tenantId: string): void => {}
+  // Without Redis, instances hear the sequencer's NOTIFY (including the one that sent it); with
+  // Redis, the sequencing instance publishes the same payload there instead.
+  let announce = (_payload: string): void => {}
   if (app.redis === null) {
-    app.pgListener.on(EVENTS_CHANNEL, (payload) => {
-      const separator = payload.indexOf(':')
-      committed(payload.slice(0, separator), Number(payload.slice(separator + 1)))
-    })
+    app.pgListener.on(EVENTS_CHANNEL, heard)
   } else {
+    const channel = `${config.REDIS_KEY_PREFIX}${REDIS_CHANNEL}`
     const publisher = app.redis
     const subscriber = publisher.duplicate()
-    subscriber.on('message', (_channel: string, tenantId: string) => { committed(tenantId, Number.POSITIVE_INFINITY) })
+    subscriber.on('message', (_channel: string, payload: string) => { heard(payload) })
     subscriber.on('error', () => {}) // the publisher's listener reports Redis outages; the poll covers the gap
-    app.addHook('onReady', async () => { await subscriber.subscribe(redisPrefix).catch(() => {}) })
+    app.addHook('onReady', async () => { await subscriber.subscribe(channel).catch(() => {}) })
     app.addHook('onClose', async () => { subscriber.disconnect() })
-    announceRemote = (tenantId) => { publisher.publish(redisPrefix, tenantId).catch(() => {}) }
+    announce = (payload) => {
+      heard(payload)
+      publisher.publish(channel, payload).catch(() => {})
+    }
   }
+  const sequencer = new Sequencer({ run: async () => await numberPendingEvents(app.db), announce, log: app.log })
 
   const streams = new Set<OpenStream>()
   const sweep = setInterval(() => {
@@ -80,13 +96,17 @@ export default fp(async (app) => {
     }
   }, SWEEP_MS)
   sweep.unref()
-  const poll = setInterval(() => { hub.poll() }, config.EVENTS_POLL_MS)
+  const poll = setInterval(() => {
+    sequencer.kick()
+    hub.poll()
+  }, config.EVENTS_POLL_MS)
   poll.unref()
 
   app.beforeDrain(() => { for (const stream of streams) stream.end('shutting_down') })
   app.addHook('onClose', async () => {
     clearInterval(sweep)
     clearInterval(poll)
+    sequencer.close()
   })
 
   app.maintenance.add('events', async (db) => await inBatches(async (limit) => await deleteExpiredEvents(db, config.EVENTS_RETENTION_DAYS, limit)))
@@ -99,19 +119,12 @@ export default fp(async (app) => {
       streams.add(stream)
       return () => { streams.delete(stream) }
     },
-    announce: (tenantId: string) => {
-      hub.committed(tenantId, Number.POSITIVE_INFINITY)
-      announceRemote(tenantId)
-    }
+    sequence: () => { sequencer.kick() }
   })
 
-  // With Redis, every successful write under a tenant announces it (PostgreSQL's NOTIFY is not listened to then).
-  if (app.redis !== null) {
-    app.addHook('onResponse', (request, reply, done) => {
-      if (request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 300 && request.authContext !== null) {
-        app.events.announce(request.authContext.tenantId)
-      }
-      done()
-    })
-  }
+  // Every successful write may have recorded events: have them numbered (and so sent) at once.
+  app.addHook('onResponse', (request, reply, done) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 300) sequencer.kick()
+    done()
+  })
 }, { name: 'events', dependencies: ['config', 'database', 'notifications', 'redis', 'revocation', 'response-cache', 'shutdown', 'maintenance'] })

@@ -3,16 +3,14 @@ import { sql, type Kysely } from 'kysely'
 /**
  * The transactional outbox: every committed change writes its event in the same transaction.
  *
- * - `events` ids increase per tenant without gaps, in commit order: each writing transaction
- *   takes the next ids from its tenant's row in `event_counters` as its last statement, and that
- *   row stays locked until it commits. So a reader that has seen id N has seen every event below
- *   N, and resuming `after=N` can neither skip nor repeat one. (A global sequence would hand out
- *   ids in statement order, not commit order, and a reader could pass an id still uncommitted.)
- *   The price is that commits of one tenant that write events queue on that row for the length of
- *   one statement and the commit.
- * - The same statement NOTIFYs `retail_ops_events` with `<tenant_id>:<last id>`, delivered to
- *   listeners only on commit; the table stays the source of truth, so a lost notification delays
- *   an event and never loses it.
+ * - A write only inserts its event rows into `event_inbox` (ordered by an identity): no lock, no
+ *   NOTIFY, so writers of a tenant do not queue behind each other and PostgreSQL keeps group commit. (A
+ *   per-tenant counter locked until COMMIT, and a NOTIFY per commit, which takes a database-wide
+ *   lock at commit, made order creation cost twice as much.)
+ * - A sequencer (db/queries/events.ts, one instance at a time under an advisory lock) moves
+ *   committed events from the inbox to `events`, numbered: `id` increases by one per event within
+ *   the tenant, in the order they became visible, so ids are final and gap-free when readers see them, and a reader that has seen N has
+ *   seen every event below N. It NOTIFYs `retail_ops_events` once per batch.
  * - `product_event_data()` renders a product as the REST API does, for events written by SQL
  *   (product creations in a batch, stock changed by orders).
  */
@@ -20,6 +18,16 @@ export async function up (db: Kysely<unknown>): Promise<void> {
   await sql`create table event_counters (
     tenant_id uuid primary key references tenants (id) on delete cascade,
     last_id bigint not null
+  )`.execute(db)
+  // Written by the writing transactions; emptied by the sequencer into `events`. One index, small.
+  await sql`create table event_inbox (
+    seq bigint generated always as identity primary key,
+    tenant_id uuid not null,
+    type text not null,
+    resource_id uuid not null,
+    actor_id uuid,
+    occurred_at timestamptz(3) not null default now(),
+    data jsonb not null
   )`.execute(db)
   await sql`create table events (
     tenant_id uuid not null references tenants (id) on delete cascade,
@@ -65,5 +73,6 @@ export async function down (db: Kysely<unknown>): Promise<void> {
   await sql`drop function product_event_data(products)`.execute(db)
   await sql`drop function api_timestamp(timestamptz)`.execute(db)
   await sql`drop table events`.execute(db)
+  await sql`drop table event_inbox`.execute(db)
   await sql`drop table event_counters`.execute(db)
 }

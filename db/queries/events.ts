@@ -11,31 +11,77 @@ export interface NewEvent {
   data: string | null
 }
 
-/** The channel every instance LISTENs on; payload `<tenant_id>:<last event id>`. */
+/** The channel every instance LISTENs on; payload `<tenant_id>:<last event id>[,<tenant_id>:<last id>...]`. */
 export const EVENTS_CHANNEL = 'retail_ops_events'
 
 /**
- * Appends events to the tenant's outbox as the last statement of the writing transaction: the
- * counter row it bumps stays locked until COMMIT, which orders the tenant's event ids by commit
- * (see migration 2026120201), and the NOTIFY in the same statement goes out on commit only.
+ * Appends events to the tenant's outbox in the writing transaction, unnumbered: the sequencer
+ * numbers them once committed (see migration 2026120201). No lock, no NOTIFY on the write path.
  */
 const RECORD_EVENTS = `
-with counter as (
-  insert into event_counters as c (tenant_id, last_id) values ($1, $2::int)
-  on conflict (tenant_id) do update set last_id = c.last_id + excluded.last_id
-  returning last_id, pg_notify('${EVENTS_CHANNEL}', $1::text || ':' || last_id::text)
-)
-insert into events (tenant_id, id, type, resource_id, actor_id, data)
-select $1, counter.last_id - $2::int + e.position, e.type, e.resource_id, e.actor_id,
+insert into event_inbox (tenant_id, type, resource_id, actor_id, data)
+select $1, e.type, e.resource_id, e.actor_id,
   coalesce(e.data, (select product_event_data(p) from products p where p.tenant_id = $1 and p.id = e.resource_id))
-from counter, unnest($3::text[], $4::uuid[], $5::uuid[], $6::jsonb[]) with ordinality as e(type, resource_id, actor_id, data, position)`
+from unnest($2::text[], $3::uuid[], $4::uuid[], $5::jsonb[]) with ordinality as e(type, resource_id, actor_id, data, position)
+order by e.position`
 
 export async function recordEvents (trx: Trx, scope: TenantScope, events: readonly NewEvent[]): Promise<void> {
   if (events.length === 0) return
   await queryRows(trx, RECORD_EVENTS, [
-    scope.tenantId, events.length, events.map((e) => e.type), events.map((e) => e.resourceId),
-    events.map((e) => e.actorId), events.map((e) => e.data)
+    scope.tenantId, events.map((e) => e.type), events.map((e) => e.resourceId), events.map((e) => e.actorId), events.map((e) => e.data)
   ])
+}
+
+/** Any number, the same on every instance: one sequencer at a time. */
+const SEQUENCER_LOCK = 727_100_002
+/** Events numbered per statement at most; the sequencer runs again while there are more. */
+export const SEQUENCER_BATCH = 2000
+
+/**
+ * Moves committed events from the inbox into `events`, oldest first, numbered in each tenant's
+ * count, and NOTIFYs once for the batch, under a transaction-scoped advisory lock so two
+ * sequencers never number at once. Returns how many it numbered, or null if another instance holds the lock.
+ */
+const NUMBER_EVENTS = `
+with lock as (
+  select pg_try_advisory_xact_lock(${SEQUENCER_LOCK}) as held
+), pending as (
+  delete from event_inbox
+  where (select held from lock) and seq in (select seq from event_inbox order by seq limit ${SEQUENCER_BATCH})
+  returning *
+), ranked as (
+  select *, row_number() over (partition by tenant_id order by seq) as n, count(*) over (partition by tenant_id) as of from pending
+), counted as (
+  select tenant_id, count(*) as added from pending group by tenant_id
+), bumped as (
+  insert into event_counters as c (tenant_id, last_id) select tenant_id, added from counted
+  on conflict (tenant_id) do update set last_id = c.last_id + excluded.last_id
+  returning tenant_id, last_id
+), numbered as (
+  insert into events (tenant_id, id, type, resource_id, actor_id, occurred_at, data)
+  select r.tenant_id, b.last_id - r.of + r.n, r.type, r.resource_id, r.actor_id, r.occurred_at, r.data
+  from ranked r join bumped b using (tenant_id)
+  order by r.seq
+  returning tenant_id
+), announced as (
+  -- NOTIFY payloads are at most 8000 bytes: past 150 tenants, '*' (every feed re-reads).
+  select case when count(*) > 150 then '*' else string_agg(tenant_id::text || ':' || last_id::text, ',') end as payload
+  from bumped having count(*) > 0
+)
+select (select held from lock) as held, (select count(*) from numbered) as numbered, (select payload from announced) as payload,
+  (select pg_notify('${EVENTS_CHANNEL}', payload) from announced) is null as notified`
+
+/** What a sequencer run did: how many events it numbered, and the NOTIFY payload it sent (null: none). */
+export interface Numbered { numbered: number, payload: string | null }
+
+/**
+ * One statement, so one round trip: run outside a transaction, the transaction-scoped advisory
+ * lock is the statement's own, held until it ends.
+ */
+export async function numberPendingEvents (db: Db): Promise<Numbered | null> {
+  const [row] = await queryRows<{ held: boolean, numbered: number, payload: string | null }>(db, NUMBER_EVENTS, [])
+  if (row?.held !== true) return null
+  return { numbered: Number(row.numbered), payload: row.payload ?? null }
 }
 
 /** An event as streams and webhooks send it. */

@@ -1,7 +1,6 @@
 import { randomInt } from 'node:crypto'
 import { Coalescer, type Settled } from '../coalescer.js'
 import { queryRows } from '../direct-queries.js'
-import { EVENTS_CHANNEL } from './events.js'
 import { isForeignKeyViolation } from '../postgres-errors.js'
 import type { Db, ProductRow } from '../schema/index.js'
 import type { TenantScope } from '../tenant-scope.js'
@@ -36,7 +35,8 @@ const COUNT_SLOTS = 16
  * currency where none was given, skips a row whose SKU is taken (also by an earlier row of the
  * same batch), adds the inserted rows to one slot of each tenant's total, and records a
  * `product.created` event for each in the tenant's outbox (the same JSON as product_event_data(),
- * from the inserted values; see db/queries/events.ts): all or nothing, one commit. The same text serves every batch size, so it is prepared once per connection.
+ * from the inserted values; the sequencer numbers them, see db/queries/events.ts): all or
+ * nothing, one commit. The same text serves every batch size, so it is prepared once per connection.
  */
 const INSERT_PRODUCTS = `
 with input as (
@@ -53,23 +53,15 @@ with input as (
   insert into product_counts as c (tenant_id, slot, total)
   select tenant_id, $12::smallint, count(*) from inserted group by tenant_id
   on conflict (tenant_id, slot) do update set total = c.total + excluded.total
-), numbered as (
-  select i.*, row_number() over (partition by i.tenant_id order by i.id) as n, count(*) over (partition by i.tenant_id) as of
-  from inserted i
-), counter as (
-  insert into event_counters as c (tenant_id, last_id)
-  select tenant_id, count(*) from inserted group by tenant_id
-  on conflict (tenant_id) do update set last_id = c.last_id + excluded.last_id
-  returning tenant_id, last_id, pg_notify('${EVENTS_CHANNEL}', tenant_id::text || ':' || last_id::text)
 ), evented as (
-  insert into events (tenant_id, id, type, resource_id, actor_id, data)
-  select n.tenant_id, c.last_id - n.of + n.n, 'product.created', n.id, n.created_by,
+  insert into event_inbox (tenant_id, type, resource_id, actor_id, data)
+  select i.tenant_id, 'product.created', i.id, i.created_by,
     jsonb_build_object(
-      'id', n.id, 'name', n.name, 'description', n.description, 'price_cents', n.price_cents,
-      'currency', n.currency, 'stock', n.stock, 'category', n.category, 'subcategory', n.subcategory,
-      'sku', n.sku, 'created_by', n.created_by, 'created_at', api_timestamp(n.created_at),
-      'updated_at', api_timestamp(n.updated_at))
-  from numbered n join counter c using (tenant_id)
+      'id', i.id, 'name', i.name, 'description', i.description, 'price_cents', i.price_cents,
+      'currency', i.currency, 'stock', i.stock, 'category', i.category, 'subcategory', i.subcategory,
+      'sku', i.sku, 'created_by', i.created_by, 'created_at', api_timestamp(i.created_at),
+      'updated_at', api_timestamp(i.updated_at))
+  from inserted i
 )
 select * from inserted`
 

@@ -12,6 +12,17 @@ export interface EventsTable {
   data: unknown
 }
 
+/** Events written by committed (or committing) transactions, not yet numbered: the sequencer moves them to `events`. */
+export interface EventInboxTable {
+  seq: Generated<number>
+  tenant_id: string
+  type: string
+  resource_id: string
+  actor_id: string | null
+  occurred_at: Generated<Timestamp>
+  data: unknown
+}
+
 /** The last event id handed out per tenant; its row lock orders a tenant's commits that write events. */
 export interface EventCountersTable {
   tenant_id: string

@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely'
-import type { EventCountersTable, EventsTable, StreamTicketsTable } from './events.js'
+import type { EventCountersTable, EventInboxTable, EventsTable, StreamTicketsTable } from './events.js'
 import type { IdempotencyKeysTable } from './idempotency-keys.js'
 import type { LocationsTable } from './locations.js'
 import type { MembershipsTable } from './memberships.js'
@@ -25,6 +25,7 @@ export interface Database {
   order_items: OrderItemsTable
   idempotency_keys: IdempotencyKeysTable
   events: EventsTable
+  event_inbox: EventInboxTable
   event_counters: EventCountersTable
   stream_tickets: StreamTicketsTable
   webhook_endpoints: WebhookEndpointsTable

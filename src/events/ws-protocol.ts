@@ -11,7 +11,7 @@
  *   { "type": "subscribed", "after": 120 } then { "type": "event", "event": <Event> } ...
  *   { "type": "reset", "reason": "expired", "last_id": 500 }   the resume point is gone: refetch
  *   { "type": "unsubscribed" } | { "type": "pong" } | { "type": "authenticated", "expires_at": "..." }
- *   { "type": "error", "code": "INVALID_INPUT", "message": "..." }
+ *   { "type": "error", "code": "<an error code, as in REST>", "message": "...", "details": [...] }
  */
 export type ClientMessage =
   | { type: 'subscribe', types?: string | undefined, after?: number | undefined }

@@ -6,9 +6,10 @@ import { locationSchemas } from './locations.js'
 import { orderSchemas } from './orders.js'
 import { productSchemas } from './products.js'
 import { taskSchemas } from './tasks.js'
+import { webhookSchemas } from './webhooks.js'
 
 /** Schemas registered once with `app.addSchema`, referenced by `$id`, and named in OpenAPI. */
-export const sharedSchemas = [ErrorDetail, ErrorBody, ErrorEnvelope, PageMeta, CursorMeta, HealthResponse, ReadinessResponse, ...identitySchemas, ...productSchemas, ...locationSchemas, ...taskSchemas, ...orderSchemas, ...eventSchemas]
+export const sharedSchemas = [ErrorDetail, ErrorBody, ErrorEnvelope, PageMeta, CursorMeta, HealthResponse, ReadinessResponse, ...identitySchemas, ...productSchemas, ...locationSchemas, ...taskSchemas, ...orderSchemas, ...eventSchemas, ...webhookSchemas]
 
 export { Timestamp, Uuid } from './fields.js'
 export * from './envelope.js'

@@ -75,10 +75,13 @@ export default fp(async (app) => {
   } else {
     const channel = `${config.REDIS_KEY_PREFIX}${REDIS_CHANNEL}`
     const publisher = app.redis
-    const subscriber = publisher.duplicate()
+    // Its own connection (a subscribed one can do nothing else), which may queue the SUBSCRIBE
+    // until Redis answers and subscribes again after each reconnection by itself.
+    const subscriber = publisher.duplicate({ lazyConnect: false, enableOfflineQueue: true, commandTimeout: undefined })
     subscriber.on('message', (_channel: string, payload: string) => { heard(payload) })
     subscriber.on('error', () => {}) // the publisher's listener reports Redis outages; the poll covers the gap
-    app.addHook('onReady', async () => { await subscriber.subscribe(channel).catch(() => {}) })
+    // Not awaited: a hanging Redis must not hold up start-up (the poll delivers meanwhile).
+    app.addHook('onReady', async () => { subscriber.subscribe(channel).catch(() => {}) })
     app.addHook('onClose', async () => { subscriber.disconnect() })
     announce = (payload) => {
       heard(payload)

@@ -5,6 +5,7 @@ import { buildTestApp, migratedDatabase, useTestApp, type TestDatabase } from '#
 import { createLocation, createProduct } from '#test/helpers/catalogue.js'
 import { bearer, registerUser, tenantWithRoles, type TestSession } from '#test/helpers/identity.js'
 import { placeOrder } from '#test/helpers/orders.js'
+import { describeWithRedis, redisUrl, uniquePrefix } from '#test/helpers/rate-limit.js'
 import { openSse, parsed, type SseClient } from '#test/helpers/sse.js'
 
 async function listen (app: FastifyInstance): Promise<string> {
@@ -201,5 +202,36 @@ describe('events across instances, and on shutdown', () => {
     await stream.ended
     assert.ok(events.some((event) => event.event === 'reconnect'), JSON.stringify(events))
     assert.ok(Date.now() - started < 2000, `closed after ${Date.now() - started} ms`)
+  })
+})
+
+describeWithRedis('events across instances through Redis pub/sub', () => {
+  let database: TestDatabase
+  let first: FastifyInstance
+  let second: FastifyInstance
+  before(async () => {
+    database = await migratedDatabase()
+    // One prefix for both: they are two instances of one deployment. The poll is off (a minute),
+    // so only the Redis announcement can deliver in time.
+    const env = { REDIS_URL: redisUrl!, REDIS_KEY_PREFIX: uniquePrefix(), EVENTS_POLL_MS: '60000' }
+    first = await buildTestApp(database, { env })
+    second = await buildTestApp(database, { env })
+  })
+  after(async () => {
+    await first.close()
+    await second.close()
+    await database.drop()
+  })
+
+  test('a write through one instance reaches a stream client of the other', async () => {
+    const owner = await registerUser(first)
+    const stream = await openSse(`${await listen(second)}${eventsPath(owner)}`, bearer(owner))
+    try {
+      const product = await createProduct(first, owner)
+      const event = parsed(await stream.next(2000))
+      assert.equal(event.resource_id, product.id)
+    } finally {
+      stream.close()
+    }
   })
 })

@@ -66,8 +66,6 @@ export default fp(async (app) => {
   })
 
   app.addHook('onRequest', (request, reply, done) => {
-    // Event streams stay open by design; they end themselves (token expiry, revocation, shutdown).
-    if (request.routeOptions.config.longLived === true) return done()
     request.receivedAt = Date.now()
     pending.set(request, reply)
     if (timer === undefined) schedule(request.receivedAt)
@@ -76,6 +74,18 @@ export default fp(async (app) => {
   app.addHook('onResponse', (request, _reply, done) => {
     pending.delete(request)
     done()
+  })
+  // Event streams stay open by design and end themselves (token expiry, revocation, shutdown):
+  // their own first hook takes them off the list. (Reading request.routeOptions in the hook above
+  // instead would build an object on every request.)
+  const release = (request: FastifyRequest, _reply: FastifyReply, done: () => void): void => {
+    pending.delete(request)
+    done()
+  }
+  app.addHook('onRoute', (route) => {
+    if (route.config?.longLived !== true) return
+    const own = route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest]
+    route.onRequest = [release, ...own]
   })
   // A client that disconnects before the answer gets no onResponse.
   app.addHook('onRequestAbort', (request, done) => {

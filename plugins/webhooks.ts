@@ -55,15 +55,29 @@ export default fp(async (app) => {
   })
   app.decorate('webhooks', { policy, runOnce: async () => { await worker.runOnce() } })
 
+  // A notification wakes the worker only for tenants that have an active endpoint (read at every
+  // poll): most tenants have none, and a pass costs a few queries. The poll wakes it regardless,
+  // so an endpoint created since the last poll waits for the next one at most.
+  let tenantsWithEndpoints = new Set<string>()
+  const refreshTenants = async (): Promise<void> => {
+    const rows = await db.selectFrom('webhook_endpoints').select('tenant_id').distinct().where('active', '=', true).execute()
+    tenantsWithEndpoints = new Set(rows.map((row) => row.tenant_id))
+  }
+  const concerns = (payload: string): boolean =>
+    payload === '*' || payload.split(',').some((part) => tenantsWithEndpoints.has(part.slice(0, part.indexOf(':'))))
+
   // Before ready: the listener LISTENs on the channels registered by then.
-  app.pgListener.on(EVENTS_CHANNEL, () => { worker.wake() })
+  app.pgListener.on(EVENTS_CHANNEL, (payload) => { if (concerns(payload)) worker.wake() })
   app.pgListener.onSynchronise(async () => { worker.wake() })
 
   let timer: NodeJS.Timeout | undefined
+  const poll = (): void => {
+    refreshTenants().catch(() => {}).finally(() => { worker.wake() })
+  }
   app.addHook('onReady', async () => {
-    timer = setInterval(() => { worker.wake() }, config.WEBHOOK_POLL_MS)
+    timer = setInterval(poll, config.WEBHOOK_POLL_MS)
     timer.unref()
-    worker.wake()
+    poll()
   })
   app.addHook('onClose', async () => {
     clearInterval(timer)

@@ -39,8 +39,9 @@ export async function up (db: Kysely<unknown>): Promise<void> {
     data jsonb not null,
     primary key (tenant_id, id)
   )`.execute(db)
-  // The purge deletes by age across tenants.
-  await sql`create index events_occurred_at_idx on events (occurred_at)`.execute(db)
+  // The purge deletes by age across tenants. BRIN: rows arrive in time order, and a BRIN index
+  // costs next to nothing per insert (a B-tree here was a third of an event's index work).
+  await sql`create index events_occurred_at_idx on events using brin (occurred_at)`.execute(db)
 
   await sql`
     create function api_timestamp(value timestamptz) returns text language sql immutable parallel safe as $$

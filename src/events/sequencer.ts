@@ -10,7 +10,7 @@ export interface SequencerOptions {
 }
 
 /** How long a kick waits for other writes to join its run: at most this much added latency. */
-const BATCH_WINDOW_MS = 2
+const BATCH_WINDOW_MS = 5
 /** Runs per kick at most: a backlog larger than this goes on at the next kick or poll. */
 const MAX_RUNS = 50
 

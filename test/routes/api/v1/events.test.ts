@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify'
 import { buildTestApp, migratedDatabase, useTestApp, type TestDatabase } from '#test/helpers/app.js'
 import { createLocation, createProduct } from '#test/helpers/catalogue.js'
 import { bearer, registerUser, tenantWithRoles, type TestSession } from '#test/helpers/identity.js'
+import { eventsNumbered } from '#test/helpers/events.js'
 import { placeOrder } from '#test/helpers/orders.js'
 import { describeWithRedis, redisUrl, uniquePrefix } from '#test/helpers/rate-limit.js'
 import { openSse, parsed, type SseClient } from '#test/helpers/sse.js'
@@ -143,12 +144,7 @@ describe('GET .../events (Server-Sent Events)', () => {
 
   test('past the retention, a resume gets a reset, then the live events', async () => {
     await createProduct(context.app, owner)
-    // Events are numbered just after their commit: let the sequencer empty the inbox first.
-    for (let attempt = 0; attempt < 100; attempt++) {
-      const { pending } = await context.app.db.selectFrom('event_inbox').select((eb) => eb.fn.countAll<number>().as('pending')).executeTakeFirstOrThrow()
-      if (Number(pending) === 0) break
-      await new Promise((resolve) => setTimeout(resolve, 20))
-    }
+    await eventsNumbered(context.app)
     const old = await context.app.db.selectFrom('events').select('id').where('tenant_id', '=', owner.tenant.id).orderBy('id').executeTakeFirstOrThrow()
     await context.app.db.deleteFrom('events').where('tenant_id', '=', owner.tenant.id).where('id', '<=', Number(old.id) + 2).execute()
     const stream = await open(eventsPath(owner), { ...bearer(owner), 'last-event-id': String(old.id) })

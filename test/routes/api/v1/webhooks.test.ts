@@ -6,6 +6,7 @@ import { createProduct } from '#test/helpers/catalogue.js'
 import { registerUser, tenantWithRoles } from '#test/helpers/identity.js'
 import { errorFields, requester } from '#test/helpers/requests.js'
 import { createWebhook, webhooksUrl } from '#test/helpers/webhooks.js'
+import { eventsNumbered } from '#test/helpers/events.js'
 
 const URL_A = 'https://hooks.example.com/a'
 
@@ -138,12 +139,7 @@ describe('/api/v1/tenants/{tenant_id}/webhooks', () => {
   test('a new webhook starts after the events already recorded; a tenant has at most 20', async () => {
     const owner = await registerUser(context.app)
     await createProduct(context.app, owner)
-    // Events are numbered just after their commit (the sequencer): wait for this one's number.
-    for (let attempt = 0; attempt < 100; attempt++) {
-      const numbered = await context.app.db.selectFrom('event_counters').select('last_id').where('tenant_id', '=', owner.tenant.id).executeTakeFirst()
-      if (numbered !== undefined) break
-      await new Promise((resolve) => setTimeout(resolve, 20))
-    }
+    await eventsNumbered(context.app)
     const webhook = await createWebhook(context.app, owner, { url: URL_A })
     const [endpoint, counter] = await Promise.all([
       context.app.db.selectFrom('webhook_endpoints').select('after_event_id').where('id', '=', webhook.id).executeTakeFirstOrThrow(),

@@ -1,14 +1,44 @@
 import fp from 'fastify-plugin'
 import swagger, { type SwaggerTransform } from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
+import type { RouteOptions } from 'fastify'
 import { sharedSchemas } from '#src/schemas/index.js'
+import { commonHeaders } from '#src/schemas/response-headers.js'
 import { BEARER_SCHEME } from './auth.js'
 
 export const apiInfo = {
   title: 'Retail Ops API',
   version: '1.0.0',
-  description: 'Multi-tenant retail and operations API. Every response is `{ data, error }`; see the ErrorResponse schema for failures.'
+  description: 'Multi-tenant retail and operations API. Every response is `{ data, error }`; see the ErrorResponse schema for failures, ' +
+    'and each operation\'s error responses for the codes it can answer.',
+  contact: { name: 'Retail Ops API maintainers', url: 'https://github.com/retail-ops/retail-ops-api/issues' },
+  license: { name: 'UNLICENSED', identifier: 'UNLICENSED' }
 }
+
+const tags = [
+  { name: 'system', description: 'Health, readiness and the API description' },
+  { name: 'auth', description: 'Accounts, sign-in, token refresh and sign-out' },
+  { name: 'me', description: 'The signed-in user' },
+  { name: 'tenants', description: 'The tenant itself' },
+  { name: 'members', description: 'Who belongs to the tenant, and with which role' },
+  { name: 'locations', description: 'Shops, warehouses and other places orders are placed at' },
+  { name: 'products', description: 'The product catalogue, with prices and stock' },
+  { name: 'orders', description: 'Orders placed at locations: lines, stock, payment and voids' },
+  { name: 'tasks', description: 'Work for the staff' },
+  { name: 'events', description: 'Live events: Server-Sent Events and WebSocket streams' },
+  { name: 'webhooks', description: 'Signed event deliveries to the tenant\'s endpoints' }
+]
+
+/** What a success response says when its schema does not. */
+const successDescriptions: Record<string, string> = {
+  200: 'The result, in `data`.',
+  201: 'Created: `data` is the new resource.',
+  202: 'Accepted: it happens shortly.',
+  204: 'Done; no body.',
+  304: 'Not modified: the ETag in If-None-Match is current.'
+}
+
+type ResponseSchema = Record<string, unknown> & { description?: string, headers?: Record<string, unknown> }
 
 interface QuerySchema { required?: string[], properties?: Record<string, { default?: unknown }> }
 
@@ -24,15 +54,91 @@ function optionalDefaults (query: QuerySchema | undefined): QuerySchema | undefi
 }
 
 /**
- * The document's view of a route: query parameters with defaults are optional, and an operation
- * no guard has marked (see requireAuthentication in plugins/auth.ts) is public, said explicitly
- * with `security: []`.
+ * A response schema with `x-examples` (the error responses, src/schemas/error-responses.ts) as a
+ * media type object, so the examples land beside the schema, where the document wants them.
  */
-export const documentRoute: SwaggerTransform = ({ schema, url }) => {
+function withExamples (response: ResponseSchema): ResponseSchema {
+  const { 'x-examples': examples, description, headers, ...schema } = response
+  if (examples === undefined) return response
+  return { description, headers, content: { 'application/json': { schema, examples } } }
+}
+
+/**
+ * Every response declares X-Request-ID; those of rate-limited routes (all but the operational
+ * ones) the X-RateLimit-* headers; 429 and 503 Retry-After. Success responses get a description.
+ */
+function documentResponses (responses: Record<string, ResponseSchema>, route: Pick<RouteOptions, 'config'>): Record<string, ResponseSchema> {
+  const limited = (route.config as { operational?: boolean } | undefined)?.operational !== true
+  const documented: Record<string, ResponseSchema> = {}
+  for (const [status, response] of Object.entries(responses)) {
+    documented[status] = {
+      ...withExamples(response),
+      description: response.description ?? successDescriptions[status] ?? 'See the body.',
+      headers: {
+        ...commonHeaders.requestId,
+        ...(limited && commonHeaders.rateLimit),
+        ...((status === '429' || status === '503') && commonHeaders.retryAfter),
+        ...response.headers
+      }
+    }
+  }
+  return documented
+}
+
+/**
+ * The document's view of a route: query parameters with defaults are optional, an operation no
+ * guard has marked (see requireAuthentication in plugins/auth.ts) is public, said explicitly with
+ * `security: []`, and responses declare their headers.
+ */
+export const documentRoute: SwaggerTransform = ({ schema, url, route }) => {
   // Routes without a schema (test probes, static files) pass through untouched.
   if (schema === undefined || schema === null) return { schema, url }
   const querystring = optionalDefaults(schema.querystring as QuerySchema | undefined)
-  return { schema: { ...schema, ...(querystring !== undefined && { querystring }), security: schema.security ?? [] }, url }
+  const response = schema.response === undefined ? undefined : documentResponses(schema.response as Record<string, ResponseSchema>, route)
+  return { schema: { ...schema, ...(querystring !== undefined && { querystring }), ...(response !== undefined && { response }), security: schema.security ?? [] }, url }
+}
+
+/** Headers every client can count on where they are declared. */
+const requiredHeaders = new Set(['X-Request-ID', 'Retry-After', 'Location', 'ETag'])
+
+interface HeaderObject { schema?: unknown, description?: string, required?: boolean, $ref?: string }
+interface MediaObject { schema?: { anyOf?: Array<{ type?: unknown }> } & Record<string, unknown>, examples?: Record<string, unknown> }
+interface OperationObject {
+  requestBody?: { required?: boolean, content?: Record<string, MediaObject> }
+  responses?: Record<string, { headers?: Record<string, HeaderObject>, content?: Record<string, MediaObject> }>
+}
+interface DocumentObject {
+  paths?: Record<string, Record<string, OperationObject>>
+  components?: { headers?: Record<string, HeaderObject>, examples?: Record<string, unknown> }
+}
+
+/**
+ * What @fastify/swagger cannot say itself, done once the document is built: response headers
+ * and the error examples (named by their code) become shared components, headers required where
+ * always sent, and a body whose schema accepts null is optional.
+ */
+function finishDocument (document: DocumentObject): void {
+  const headers: Record<string, HeaderObject> = {}
+  const examples: Record<string, unknown> = {}
+  for (const methods of Object.values(document.paths ?? {})) {
+    for (const operation of Object.values(methods)) {
+      for (const response of Object.values(operation.responses ?? {})) {
+        for (const [name, header] of Object.entries(response.headers ?? {})) {
+          headers[name] ??= { ...header, ...(requiredHeaders.has(name) && { required: true }) }
+          response.headers![name] = { $ref: `#/components/headers/${name}` }
+        }
+        for (const media of Object.values(response.content ?? {})) {
+          for (const [name, example] of Object.entries(media.examples ?? {})) {
+            examples[name] ??= example
+            media.examples![name] = { $ref: `#/components/examples/${name}` }
+          }
+        }
+      }
+      const media = operation.requestBody?.content?.['application/json']
+      if (operation.requestBody !== undefined && media?.schema?.anyOf?.some((member) => member.type === 'null') === true) operation.requestBody.required = false
+    }
+  }
+  document.components = { ...document.components, headers, examples }
 }
 
 /**
@@ -41,18 +147,24 @@ export const documentRoute: SwaggerTransform = ({ schema, url }) => {
  */
 export default fp(async (app) => {
   for (const schema of sharedSchemas) app.addSchema(schema)
+  const { PUBLIC_URL: publicUrl, PORT: port } = app.config
 
   await app.register(swagger, {
     openapi: {
-      openapi: '3.0.3',
+      openapi: '3.1.0',
       info: apiInfo,
-      servers: [{ url: '/' }],
+      servers: [publicUrl === undefined
+        ? { url: `http://localhost:${port}`, description: 'This server, run locally (set PUBLIC_URL to the address clients use)' }
+        : { url: publicUrl }],
       components: { securitySchemes: { [BEARER_SCHEME]: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
-      tags: [
-        { name: 'system', description: 'Health, readiness and the API description' }
-      ]
+      tags
     },
     transform: documentRoute,
+    transformObject: (documentObject) => {
+      const document = 'openapiObject' in documentObject ? documentObject.openapiObject : documentObject.swaggerObject
+      finishDocument(document as DocumentObject)
+      return document
+    },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => typeof json.$id === 'string' ? json.$id : `def-${i}` }
   })
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true }, staticCSP: true })

@@ -3,8 +3,22 @@ import type { FastifyServerOptions } from 'fastify'
 
 type SerializerFactory = NonNullable<NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>['buildSerializer']>
 
-/** Parts of a schema that document it without changing how a value is written. */
-const documentationOnly = new Set(['description', 'examples', 'title'])
+/** Keywords that document a schema without changing how a value is written (`headers`: response headers for the document). */
+const documentationOnly = new Set(['description', 'examples', 'title', 'headers', 'x-examples'])
+/** Keywords whose value maps names to schemas: its keys are names (a property may be called `description`), not keywords. */
+const schemaMaps = new Set(['properties', 'patternProperties', '$defs', 'definitions'])
+
+/** The schema without its documentation keywords: schemas that write values alike compare equal. */
+function writingPart (node: unknown, keysAreNames = false): unknown {
+  if (Array.isArray(node)) return node.map((item) => writingPart(item))
+  if (node === null || typeof node !== 'object') return node
+  const kept: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(node)) {
+    if (!keysAreNames && documentationOnly.has(key)) continue
+    kept[key] = keysAreNames ? writingPart(value) : writingPart(value, schemaMaps.has(key))
+  }
+  return kept
+}
 
 /**
  * Fastify compiles a serializer for every route and status code. Most of them are the same few
@@ -21,7 +35,7 @@ export function buildSerializerFactory (): SerializerFactory {
     const compile = selector(externalSchemas, options)
     const context = Object.keys(externalSchemas ?? {}).sort().join(',')
     return (route) => {
-      const key = `${context}|${JSON.stringify(route.schema, (name, value: unknown) => documentationOnly.has(name) ? undefined : value)}`
+      const key = `${context}|${JSON.stringify(writingPart(route.schema))}`
       let serializer = compiled.get(key)
       if (serializer === undefined) {
         serializer = compile(route)

@@ -146,5 +146,8 @@ export const errorCatalogue = {
 
 export type ErrorCode = keyof typeof errorCatalogue
 
+/** Every code by name (`codes.PRODUCT_NOT_FOUND`), for the places that list codes rather than throw them (the document). */
+export const codes = Object.fromEntries(Object.keys(errorCatalogue).map((code) => [code, code])) as { readonly [C in ErrorCode]: C }
+
 /** The reasons a code offers (never for codes without any). */
 export type ReasonOf<C extends ErrorCode> = (typeof errorCatalogue)[C] extends { reasons: infer R } ? keyof R & string : never

@@ -1,6 +1,6 @@
 import { errorCatalogue, type ErrorCode, type ReasonOf } from './catalogue.js'
 
-export { errorCatalogue, type ErrorCode } from './catalogue.js'
+export { codes, errorCatalogue, type ErrorCode } from './catalogue.js'
 
 /** One problem with one input, the shape schema validation produces: `{ field: '/price_cents', message }`. */
 export interface FieldError {

@@ -43,35 +43,3 @@ export function pageEnvelope<T extends TSchema> (name: string, item: T) {
 export function cursorEnvelope<T extends TSchema> (name: string, item: T) {
   return Type.Object({ data: Type.Array(item), meta: ref(CursorMeta), error: Type.Null() }, { $id: name, additionalProperties: false })
 }
-
-const errorDescriptions = {
-  400: 'The request cannot be parsed: a malformed URL or header (BAD_REQUEST), body (INVALID_JSON) or cursor (INVALID_CURSOR).',
-  401: 'Missing, malformed or expired credentials.',
-  403: 'Authenticated but not allowed (FORBIDDEN, TENANT_MISMATCH).',
-  404: 'No such route or resource in this tenant.',
-  409: 'Conflicts with the current state.',
-  412: 'If-Match did not match the current ETag.',
-  413: 'The body is over the size limit.',
-  415: 'The body is not application/json.',
-  422: 'Validation failed; details lists each field.',
-  429: 'Rate limited; see Retry-After.',
-  500: 'Unexpected failure (INTERNAL_ERROR).',
-  503: 'Overloaded, shutting down, or a dependency is down; see Retry-After.'
-} as const
-
-export type ErrorStatus = keyof typeof errorDescriptions
-
-/**
- * Response schemas for the error statuses a route can return, all the shared ErrorResponse. 400
- * (a URL or request HTTP cannot parse, answered before routing), 500 and 503 (overload, handler
- * timeout, shutting down, a dependency down) can happen on every route.
- */
-export function errorResponses (...statuses: ErrorStatus[]) {
-  const responses: Partial<Record<ErrorStatus, ReturnType<typeof errorRef>>> = {}
-  for (const status of new Set<ErrorStatus>([400, ...statuses, 500, 503])) responses[status] = errorRef(errorDescriptions[status])
-  return responses
-}
-
-function errorRef (description: string) {
-  return Type.Unsafe<{ data: null, error: { code: string, message: string, details: unknown[] | null, request_id: string } }>({ $ref: 'ErrorResponse', description })
-}

@@ -13,5 +13,6 @@ export const sharedSchemas = [ErrorDetail, ErrorBody, ErrorEnvelope, PageMeta, C
 
 export { Timestamp, Uuid } from './fields.js'
 export * from './envelope.js'
+export { BEARER_ERRORS, BODY_ERRORS, errorResponses, IDEMPOTENT_ERRORS, TENANT_ERRORS } from './error-responses.js'
 export * from './system.js'
 export { ref } from './ref.js'

@@ -12,25 +12,30 @@ import { buildUrl, encodeText, type RequestPlan } from './request-plan.js'
 import { ResponseContract, type ObservedResponse } from './response-contract.js'
 import { Raw, validValue, type SchemaContext } from './schema-arbitrary.js'
 
-const ERROR_RESPONSE = { description: 'error', content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorResponse' } } } }
+const errorResponse = (...codes: string[]) => ({
+  description: 'error',
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorResponse' }, examples: Object.fromEntries(codes.map((code) => [code, { value: {} }])) } }
+})
 
-/** One operation answering a Thing (200), nothing (204, 304), or an error (404). */
+/** One operation answering a Thing with its ETag (200), nothing (204, 304), or an error (404, 503). */
 const miniature = asOpenApiDocument({
-  openapi: '3.0.3',
+  openapi: '3.1.0',
   paths: {
     '/things/{id}': {
       get: {
         operationId: 'getThing',
         responses: {
-          200: { description: 'ok', content: { 'application/json': { schema: { $ref: '#/components/schemas/ThingResponse' } } } },
+          200: { description: 'ok', headers: { ETag: { $ref: '#/components/headers/ETag' } }, content: { 'application/json': { schema: { $ref: '#/components/schemas/ThingResponse' } } } },
           204: { description: 'none' },
           304: { description: 'not modified' },
-          404: ERROR_RESPONSE
+          404: errorResponse('NOT_FOUND', 'THING_NOT_FOUND'),
+          503: errorResponse('SERVICE_UNAVAILABLE')
         }
       }
     }
   },
   components: {
+    headers: { ETag: { required: true, schema: { type: 'string' } } },
     schemas: {
       Thing: {
         type: 'object',
@@ -38,22 +43,22 @@ const miniature = asOpenApiDocument({
         properties: {
           id: { type: 'string', format: 'uuid' },
           name: { type: 'string' },
-          note: { type: 'string', nullable: true },
-          created_at: { type: 'string', format: 'date-time', example: '2026-11-21T10:00:00.000Z' }
+          note: { anyOf: [{ type: 'string' }, { type: 'null' }] },
+          created_at: { type: 'string', format: 'date-time', examples: ['2026-11-21T10:00:00.000Z'] }
         },
         additionalProperties: false
       },
       ThingResponse: {
         type: 'object',
         required: ['data', 'error'],
-        properties: { data: { $ref: '#/components/schemas/Thing' }, error: { type: 'object', nullable: true, enum: [null] } },
+        properties: { data: { $ref: '#/components/schemas/Thing' }, error: { type: 'null' } },
         additionalProperties: false
       },
       ErrorResponse: {
         type: 'object',
         required: ['data', 'error'],
         properties: {
-          data: { type: 'object', nullable: true, enum: [null] },
+          data: { type: 'null' },
           error: {
             type: 'object',
             required: ['code', 'request_id'],
@@ -72,7 +77,7 @@ const thing = { id: '0190a5c4-1f3a-7c2e-8a7b-3c9d2e4f5a6b', name: 'A thing', not
 function response (statusCode: number, body: unknown, headers: ObservedResponse['headers'] = {}): ObservedResponse {
   return {
     statusCode,
-    headers: { 'x-request-id': 'req-1', ...(body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' }), ...headers },
+    headers: { 'x-request-id': 'req-1', ...(statusCode === 200 && { etag: '"1"' }), ...(body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' }), ...headers },
     body: body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body)
   }
 }
@@ -91,9 +96,19 @@ describe('the response check', () => {
     assert.deepEqual(contract.problems(getThing, response(404, { data: null, error: { code: 'NOT_FOUND', request_id: 'req-1' } })), [])
   })
 
-  test('fails a 5xx, documented or not', () => {
+  test('fails a 5xx, documented or not, unless documented ones are allowed', () => {
+    const unavailable = response(503, { data: null, error: { code: 'SERVICE_UNAVAILABLE', request_id: 'req-1' } })
     assertProblem(response(500, { data: null, error: { code: 'INTERNAL_ERROR', request_id: 'req-1' } }), /server error/)
     assertProblem(response(502, undefined), /server error/)
+    assertProblem(unavailable, /server error/)
+    assert.deepEqual(contract.problems(getThing, unavailable, { documentedServerErrors: true }), [])
+    assert.ok(contract.problems(getThing, response(500, { data: null, error: { code: 'INTERNAL_ERROR', request_id: 'req-1' } }), { documentedServerErrors: true }).some((problem) => /server error/.test(problem)))
+  })
+
+  test('fails an error code the response does not list, a required header missing, and a 304 that describes a body', () => {
+    assertProblem(response(404, { data: null, error: { code: 'ORDER_NOT_FOUND', request_id: 'req-1' } }), /error code ORDER_NOT_FOUND is not one the document lists for 404 \(NOT_FOUND, THING_NOT_FOUND\)/)
+    assertProblem(response(200, { data: thing, error: null }, { etag: undefined }), /no ETag header/)
+    assertProblem(response(304, undefined, { 'content-type': 'application/json', 'content-length': '4' }), /304 with Content-Type or Content-Length/)
   })
 
   test('fails a status the operation does not list', () => {
@@ -107,7 +122,7 @@ describe('the response check', () => {
     assertProblem(response(200, { data: { ...thing, secret: 'x' }, error: null }), /must NOT have additional properties/)
     assertProblem(response(200, { data: { ...thing, id: 'urn:uuid:0190a5c4-1f3a-7c2e-8a7b-3c9d2e4f5a6b' }, error: null }), /\/data\/id must match format "uuid"/)
     assertProblem(response(200, { data: { ...thing, created_at: '2026-02-30 10:00' }, error: null }), /\/data\/created_at must match format "date-time"/)
-    assertProblem(response(404, { data: thing, error: { code: 'NOT_FOUND', request_id: 'req-1' } }), /\/data must be equal to one of the allowed values/)
+    assertProblem(response(404, { data: thing, error: { code: 'NOT_FOUND', request_id: 'req-1' } }), /\/data must be null/)
     assertProblem(response(200, 'not json'), /not JSON/)
     assertProblem(response(200, { data: thing, error: null }, { 'content-type': 'text/html' }), /not application\/json/)
     assertProblem(response(204, { data: null }), /with a body/)

@@ -1,6 +1,6 @@
 /**
- * The part of an OpenAPI 3.0 document the contract fuzz reads: operations, their parameters,
- * request bodies and responses, and the JSON-schema subset the document uses.
+ * The part of an OpenAPI 3.1 document the contract fuzz reads: operations, their parameters,
+ * request bodies and responses, and the JSON-schema (2020-12) subset the document uses.
  */
 
 export type SchemaType = 'object' | 'array' | 'string' | 'integer' | 'number' | 'boolean' | 'null'
@@ -25,9 +25,8 @@ export interface JsonSchema {
   anyOf?: JsonSchema[]
   oneOf?: JsonSchema[]
   allOf?: JsonSchema[]
-  /** OpenAPI 3.0: the value may also be null. */
-  nullable?: boolean
   default?: unknown
+  examples?: unknown[]
 }
 
 export type ParameterLocation = 'path' | 'query' | 'header' | 'cookie'
@@ -41,10 +40,19 @@ export interface Parameter {
 
 export interface MediaType {
   schema?: JsonSchema
+  /** Named examples; those of an error response are named by the code they show. */
+  examples?: Record<string, unknown>
+}
+
+export interface HeaderObject {
+  $ref?: string
+  required?: boolean
+  schema?: JsonSchema
 }
 
 export interface ResponseObject {
   description?: string
+  headers?: Record<string, HeaderObject>
   content?: Record<string, MediaType>
 }
 
@@ -59,7 +67,7 @@ export interface OperationObject {
 export interface OpenApiDocument {
   openapi: string
   paths: Record<string, Record<string, OperationObject>>
-  components?: { schemas?: Record<string, JsonSchema> }
+  components?: { schemas?: Record<string, JsonSchema>, headers?: Record<string, HeaderObject> }
 }
 
 export const httpMethods = ['get', 'put', 'post', 'delete', 'patch'] as const
@@ -79,14 +87,14 @@ function isRecord (value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * The document as the fuzz reads it, after checking its outline: an OpenAPI 3.0 document with
+ * The document as the fuzz reads it, after checking its outline: an OpenAPI 3.1 document with
  * paths whose operations all have responses. A JSON copy, so the test cannot change the app's.
  */
 export function asOpenApiDocument (value: unknown): OpenApiDocument {
   const copy: unknown = JSON.parse(JSON.stringify(value))
   if (!isRecord(copy) || typeof copy.openapi !== 'string' || !isRecord(copy.paths)) throw new Error('not an OpenAPI document')
-  // 3.1 would mean JSON Schema 2020-12 (type: [..., "null"]) instead of `nullable`: not handled here.
-  if (!copy.openapi.startsWith('3.0.')) throw new Error(`the fuzz reads OpenAPI 3.0 documents, this one is ${copy.openapi}`)
+  // 3.0 would mean `nullable` instead of JSON Schema's null type: not handled here.
+  if (!copy.openapi.startsWith('3.1.')) throw new Error(`the fuzz reads OpenAPI 3.1 documents, this one is ${copy.openapi}`)
   for (const [path, item] of Object.entries(copy.paths)) {
     if (!isRecord(item)) throw new Error(`${path} is not a path item`)
     for (const method of httpMethods) {
@@ -119,10 +127,17 @@ export function dereference (document: OpenApiDocument, schema: JsonSchema): Jso
     const name = COMPONENT_REF.exec(current.$ref)?.[1]
     const target = name === undefined ? undefined : document.components?.schemas?.[name]
     if (target === undefined || depth > 20) throw new Error(`cannot resolve $ref ${current.$ref}`)
-    // OpenAPI 3.0 ignores siblings of $ref, except that @fastify/swagger may put `nullable` there.
-    current = current.nullable === true ? { ...target, nullable: true } : target
+    current = target
   }
   return current
+}
+
+const HEADER_REF = /^#\/components\/headers\/([^/]+)$/
+
+/** A response header as declared: a `$ref` into components.headers followed. */
+export function headerObject (document: OpenApiDocument, header: HeaderObject): HeaderObject {
+  const name = header.$ref === undefined ? undefined : HEADER_REF.exec(header.$ref)?.[1]
+  return name === undefined ? header : document.components?.headers?.[name] ?? header
 }
 
 /** The JSON schema of a request body or response, if it has one. */

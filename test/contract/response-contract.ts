@@ -1,11 +1,17 @@
-import { Ajv, type ValidateFunction } from 'ajv'
-import { jsonSchemaOf, type JsonSchema, type OpenApiDocument, type Operation, type ResponseObject } from './openapi-document.js'
+import { Ajv2020 } from 'ajv/dist/2020.js'
+import type { ValidateFunction } from 'ajv'
+import { headerObject, jsonSchemaOf, type JsonSchema, type OpenApiDocument, type Operation, type ResponseObject } from './openapi-document.js'
 
 /** What the contract check needs of a response (LightMyRequest's response has it all). */
 export interface ObservedResponse {
   statusCode: number
   headers: Record<string, string | string[] | number | undefined>
   body: string
+}
+
+export interface ContractOptions {
+  /** A 5xx the operation documents is no problem (tests of outages); the fuzz counts every 5xx as one. */
+  documentedServerErrors?: boolean
 }
 
 const DOCUMENT_ID = 'openapi.json'
@@ -22,16 +28,20 @@ function absoluteRefs (value: unknown): unknown {
 }
 
 /**
- * Checks responses against the operations of an OpenAPI 3.0 document: the status is one the
- * operation lists, the body validates against that status's schema (Ajv understands OpenAPI's
- * `nullable`), bodiless statuses have no body, and every response carries X-Request-ID.
+ * Checks responses against the operations of an OpenAPI 3.1 document: the status is one the
+ * operation lists, the body validates against that status's schema (JSON Schema 2020-12), an
+ * error's code is one of those the response lists (its examples are named by code), bodiless
+ * statuses have no body (and a 304 no Content-Type), the headers the document marks required are
+ * there, and every response carries X-Request-ID.
  */
 export class ResponseContract {
-  readonly #ajv: Ajv
+  readonly #ajv: Ajv2020
+  readonly #document: OpenApiDocument
   readonly #validators = new Map<string, ValidateFunction>()
 
   constructor (document: OpenApiDocument) {
-    this.#ajv = new Ajv({ strict: true, allErrors: true })
+    this.#document = document
+    this.#ajv = new Ajv2020({ strict: true, allErrors: true })
     // Annotations of the document that are not validation keywords.
     this.#ajv.addVocabulary(['example', 'components'])
     this.#ajv.addFormat('uuid', UUID)
@@ -48,21 +58,25 @@ export class ResponseContract {
   }
 
   /** Every way the response breaks the operation's contract; empty when it keeps it. */
-  problems (operation: Operation, response: ObservedResponse): string[] {
+  problems (operation: Operation, response: ObservedResponse, options: ContractOptions = {}): string[] {
     const problems: string[] = []
     const status = response.statusCode
-    if (status >= 500) problems.push(`answered ${status}: a server error`)
+    const documented = ResponseContract.documented(operation, status)
+    if (status >= 500 && (options.documentedServerErrors !== true || documented === undefined)) problems.push(`answered ${status}: a server error`)
     const requestId = response.headers['x-request-id']
     if (typeof requestId !== 'string' || requestId === '') problems.push('has no X-Request-ID header')
 
-    const documented = ResponseContract.documented(operation, status)
     if (documented === undefined) {
       problems.push(`answered ${status}, which the document does not list for this operation (it lists ${Object.keys(operation.definition.responses).join(', ')})`)
       return problems
     }
+    for (const [name, header] of Object.entries(documented.headers ?? {})) {
+      if (headerObject(this.#document, header).required === true && response.headers[name.toLowerCase()] === undefined) problems.push(`has no ${name} header, which the document marks required for ${status}`)
+    }
     const schema = jsonSchemaOf(documented.content)
     if (schema === undefined) {
       if (response.body !== '') problems.push(`answered ${status} with a body, which the document does not describe`)
+      if (status === 304 && (response.headers['content-type'] !== undefined || response.headers['content-length'] !== undefined)) problems.push('answered 304 with Content-Type or Content-Length, describing a body it has not')
       return problems
     }
     const contentType = String(response.headers['content-type'] ?? '')
@@ -80,6 +94,9 @@ export class ResponseContract {
     if (typeof error === 'object' && error !== null && 'request_id' in error && error.request_id !== requestId) {
       problems.push(`error.request_id ${JSON.stringify(error.request_id)} is not the X-Request-ID header ${JSON.stringify(requestId)}`)
     }
+    const codes = Object.keys(documented.content?.['application/json']?.examples ?? {})
+    const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined
+    if (typeof code === 'string' && codes.length > 0 && !codes.includes(code)) problems.push(`error code ${code} is not one the document lists for ${status} (${codes.join(', ')})`)
     return problems
   }
 

@@ -1,5 +1,5 @@
 /**
- * fast-check arbitraries from the JSON-schema subset of an OpenAPI 3.0 document: values that keep
+ * fast-check arbitraries from the JSON-schema subset of an OpenAPI 3.1 document: values that keep
  * the schema (mostly), values that break it in one place, and hostile values.
  *
  * Generated values may hold `Live` placeholders: "the tenant's real product id", "the current
@@ -80,8 +80,7 @@ export function validValue (schema: JsonSchema, context: SchemaContext, name?: s
   const resolved = dereference(context.document, schema)
   const plain = plainValue(resolved, context, depth)
   const hinted = name === undefined ? undefined : context.hints(name, context.place)
-  const base = hinted === undefined ? plain : fc.oneof({ weight: 5, arbitrary: hinted }, { weight: 1, arbitrary: plain })
-  return resolved.nullable === true ? fc.oneof({ weight: 4, arbitrary: base }, { weight: 1, arbitrary: fc.constant(null) }) : base
+  return hinted === undefined ? plain : fc.oneof({ weight: 5, arbitrary: hinted }, { weight: 1, arbitrary: plain })
 }
 
 function plainValue (schema: JsonSchema, context: SchemaContext, depth: number): fc.Arbitrary<Wire> {

@@ -4,6 +4,7 @@ import { buildApp, type AppConfig } from '#src/app.js'
 import { loadConfig } from '#src/config.js'
 import { createDatabase } from '#db/database.js'
 import { migrateToLatest } from '#db/migrator.js'
+import { holdToContract } from './contract.js'
 import { createTestDatabase } from './test-database.js'
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-at-least-32-bytes-long'
@@ -52,9 +53,10 @@ export interface TestAppOptions {
   configure?: (app: FastifyInstance) => void | Promise<void>
 }
 
-/** Boots the real app on the given database. The caller closes it. */
+/** Boots the real app on the given database, every response held to openapi.json (./contract.ts). The caller closes it. */
 export async function buildTestApp (database: TestDatabase, options: TestAppOptions = {}): Promise<FastifyInstance> {
   const app = await buildApp(testConfig(database.url, options.env), { logger: false })
+  holdToContract(app)
   await options.configure?.(app)
   await app.ready()
   return app
@@ -76,8 +78,11 @@ export function useTestApp (options: TestAppOptions = {}): TestAppContext {
     context.app = await buildTestApp(context.database, options)
   })
   after(async () => {
-    await context.app?.close()
-    await context.database?.drop()
+    try {
+      await context.app?.close()
+    } finally {
+      await context.database?.drop()
+    }
   })
   return {
     get app () { return required(context.app) },

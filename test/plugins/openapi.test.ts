@@ -42,7 +42,7 @@ test('the docs page and the JSON document are served', async () => {
   try {
     const json = await app.inject('/openapi.json')
     assert.equal(json.statusCode, 200)
-    assert.equal(json.json().openapi, '3.0.3')
+    assert.equal(json.json().openapi, '3.1.0')
     const docs = await app.inject('/docs/')
     assert.equal(docs.statusCode, 200)
     assert.match(String(docs.headers['content-type']), /text\/html/)

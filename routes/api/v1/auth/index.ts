@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { requireAuthentication } from '#plugins/auth.js'
-import { errorResponses, ref } from '#src/schemas/index.js'
+import { codes } from '#src/errors/index.js'
+import { errorResponses, ref, BODY_ERRORS, BEARER_ERRORS } from '#src/schemas/index.js'
 import { NoContent } from '#src/schemas/params.js'
 import { LoginBody, LogoutBody, RefreshBody, RegisterBody, SessionResponse } from '#src/schemas/identity.js'
 import { login, logout, logoutAll, refresh, register, type AuthDeps } from '#src/services/auth.js'
@@ -17,7 +18,7 @@ const auth: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'Create an account with its own tenant, and sign in as its owner',
       tags,
       body: ref(RegisterBody),
-      response: { 201: ref(SessionResponse), ...errorResponses(400, 409, 413, 415, 422, 429) }
+      response: { 201: ref(SessionResponse), ...errorResponses(...BODY_ERRORS, codes.EMAIL_TAKEN, codes.RATE_LIMITED) }
     }
   }, async (request, reply) => {
     reply.code(201)
@@ -31,7 +32,7 @@ const auth: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'Sign in with email and password (optionally into a given tenant)',
       tags,
       body: ref(LoginBody),
-      response: { 200: ref(SessionResponse), ...errorResponses(400, 401, 403, 413, 415, 422, 429) }
+      response: { 200: ref(SessionResponse), ...errorResponses(...BODY_ERRORS, codes.INVALID_CREDENTIALS, codes.FORBIDDEN, codes.RATE_LIMITED) }
     }
   }, async (request) => ({ data: await login(deps, request.body), error: null }))
 
@@ -43,7 +44,7 @@ const auth: FastifyPluginAsyncTypebox = async (app) => {
       description: 'The presented refresh token stops working. Presenting an already-rotated token revokes its whole family.',
       tags,
       body: ref(RefreshBody),
-      response: { 200: ref(SessionResponse), ...errorResponses(400, 401, 403, 413, 415, 422, 429) }
+      response: { 200: ref(SessionResponse), ...errorResponses(...BODY_ERRORS, codes.INVALID_REFRESH_TOKEN, codes.FORBIDDEN, codes.RATE_LIMITED) }
     }
   }, async (request) => ({ data: await refresh(deps, request.body), error: null }))
 
@@ -54,7 +55,7 @@ const auth: FastifyPluginAsyncTypebox = async (app) => {
       description: 'Revokes the token and every token rotated from the same login. Answers 204 for an unknown token too, so tokens cannot be probed.',
       tags,
       body: ref(LogoutBody),
-      response: { 204: NoContent, ...errorResponses(400, 413, 415, 422, 429) }
+      response: { 204: NoContent, ...errorResponses(...BODY_ERRORS, codes.RATE_LIMITED) }
     }
   }, async (request, reply) => {
     await logout(deps, request.body.refresh_token)
@@ -69,7 +70,7 @@ const auth: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'logoutAll',
         summary: 'End every session of the signed-in user',
         tags,
-        response: { 204: NoContent, ...errorResponses(401, 429) }
+        response: { 204: NoContent, ...errorResponses(...BEARER_ERRORS) }
       }
     }, async (request, reply) => {
       await logoutAll(deps, request.auth.userId)

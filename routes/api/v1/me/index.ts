@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { errorResponses, ref } from '#src/schemas/index.js'
+import { errorResponses, ref, BODY_ERRORS, BEARER_ERRORS } from '#src/schemas/index.js'
 import { MeResponse, UpdateMeBody, UserResponse } from '#src/schemas/identity.js'
 import { getMe, updateMe } from '#src/services/account.js'
 
@@ -11,7 +11,7 @@ const me: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'getMe',
       summary: 'The signed-in user, the active tenant and role, and every tenant the user belongs to',
       tags,
-      response: { 200: ref(MeResponse), ...errorResponses(401, 429) }
+      response: { 200: ref(MeResponse), ...errorResponses(...BEARER_ERRORS) }
     }
   }, async (request) => ({ data: await getMe(app.db, request.auth), error: null }))
 
@@ -21,7 +21,7 @@ const me: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'Rename the user or change the password (which signs out the other sessions)',
       tags,
       body: ref(UpdateMeBody),
-      response: { 200: ref(UserResponse), ...errorResponses(400, 401, 413, 415, 422, 429) }
+      response: { 200: ref(UserResponse), ...errorResponses(...BEARER_ERRORS, ...BODY_ERRORS) }
     }
   }, async (request) => ({ data: await updateMe(app.db, request.auth, request.body), error: null }))
 }

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { errorResponses, ref } from '#src/schemas/index.js'
+import { codes } from '#src/errors/index.js'
+import { errorResponses, ref, TENANT_ERRORS, BODY_ERRORS } from '#src/schemas/index.js'
 import { TenantResponse, UpdateTenantBody } from '#src/schemas/identity.js'
 import { TenantParams } from '#src/schemas/params.js'
 import { getTenant, updateTenant } from '#src/services/tenants.js'
@@ -13,7 +14,7 @@ const tenant: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'The tenant',
       tags,
       params: TenantParams,
-      response: { 200: ref(TenantResponse), ...errorResponses(401, 403, 404, 422, 429) }
+      response: { 200: ref(TenantResponse), ...errorResponses(...TENANT_ERRORS, codes.TENANT_NOT_FOUND) }
     }
   }, async (request) => ({ data: await getTenant(app.db, request.auth), error: null }))
 
@@ -24,7 +25,7 @@ const tenant: FastifyPluginAsyncTypebox = async (app) => {
       tags,
       params: TenantParams,
       body: ref(UpdateTenantBody),
-      response: { 200: ref(TenantResponse), ...errorResponses(400, 401, 403, 404, 413, 415, 422, 429) }
+      response: { 200: ref(TenantResponse), ...errorResponses(...TENANT_ERRORS, ...BODY_ERRORS, codes.FORBIDDEN, codes.TENANT_NOT_FOUND) }
     }
   }, async (request) => ({ data: await updateTenant(app.db, request.auth, request.body), error: null }))
 }

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { StreamEnd } from '#plugins/events.js'
 import { EventStream } from '#src/events/stream.js'
 import { sseControl, sseEvent } from '#src/events/wire.js'
-import { errorResponses, ref } from '#src/schemas/index.js'
+import { errorResponses, ref, TENANT_ERRORS, BODY_ERRORS } from '#src/schemas/index.js'
 import { Event, EventStreamHeaders, EventStreamQuery, StreamTicketResponse } from '#src/schemas/events.js'
 import { TenantParams } from '#src/schemas/params.js'
 import { startPosition, typeFilter } from '#src/services/event-streams.js'
@@ -39,7 +39,7 @@ const events: FastifyPluginAsyncTypebox = async (app) => {
       headers: EventStreamHeaders,
       response: {
         200: { description: 'A stream of events (text/event-stream).', content: { 'text/event-stream': { schema: ref(Event) } } },
-        ...errorResponses(401, 403, 422, 429)
+        ...errorResponses(...TENANT_ERRORS)
       }
     }
   }, async (request, reply) => {
@@ -96,7 +96,7 @@ const events: FastifyPluginAsyncTypebox = async (app) => {
         'token used here would have expired. Not a bearer token: it opens nothing else.',
       tags,
       params: TenantParams,
-      response: { 201: ref(StreamTicketResponse), ...errorResponses(401, 403, 413, 415, 422, 429) }
+      response: { 201: ref(StreamTicketResponse), ...errorResponses(...TENANT_ERRORS, ...BODY_ERRORS) }
     }
   }, async (request, reply) => {
     const ticket = await issueStreamTicket(app.db, request.auth, new Date(app.accessExpiry(request.headers.authorization)))

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { etagOf, ifMatchVersions, notModified } from '#src/http/conditional.js'
-import { errorResponses, ref } from '#src/schemas/index.js'
+import { codes } from '#src/errors/index.js'
+import { withHeaders } from '#src/schemas/response-headers.js'
+import { errorResponses, ref, TENANT_ERRORS, BODY_ERRORS } from '#src/schemas/index.js'
 import { CreateLocationBody, LocationListQuery, LocationListResponse, LocationResponse, UpdateLocationBody } from '#src/schemas/locations.js'
 import { IfMatchHeaders, IfNoneMatchHeaders, NoContent, NotModified, resourceParams, TenantParams } from '#src/schemas/params.js'
 import { createLocation, deleteLocation, getLocation, listLocations, updateLocation } from '#src/services/locations.js'
@@ -16,7 +18,7 @@ const locations: FastifyPluginAsyncTypebox = async (app) => {
       tags,
       params: TenantParams,
       querystring: LocationListQuery,
-      response: { 200: ref(LocationListResponse), ...errorResponses(401, 403, 422, 429) }
+      response: { 200: ref(LocationListResponse), ...errorResponses(...TENANT_ERRORS) }
     }
   }, async (request) => {
     const page = await listLocations(app.db, request.auth, request.query)
@@ -30,7 +32,7 @@ const locations: FastifyPluginAsyncTypebox = async (app) => {
       tags,
       params: TenantParams,
       body: ref(CreateLocationBody),
-      response: { 201: ref(LocationResponse), ...errorResponses(400, 401, 403, 413, 415, 422, 429) }
+      response: { 201: withHeaders(ref(LocationResponse), 'Location', 'ETag'), ...errorResponses(...TENANT_ERRORS, ...BODY_ERRORS, codes.FORBIDDEN) }
     }
   }, async (request, reply) => {
     const location = await createLocation(app.db, request.auth, request.body)
@@ -47,11 +49,11 @@ const locations: FastifyPluginAsyncTypebox = async (app) => {
       tags,
       params: LocationParams,
       headers: IfNoneMatchHeaders,
-      response: { 200: ref(LocationResponse), 304: NotModified, ...errorResponses(401, 403, 404, 422, 429) }
+      response: { 200: withHeaders(ref(LocationResponse), 'ETag'), 304: withHeaders(NotModified, 'ETag'), ...errorResponses(...TENANT_ERRORS, codes.LOCATION_NOT_FOUND) }
     }
   }, async (request, reply) => {
     const location = await getLocation(app.db, request.auth, request.params.location_id)
-    if (notModified(request, reply, location.version)) return null
+    if (notModified(request, reply, location.version)) return reply.send()
     return { data: location, error: null }
   })
 
@@ -63,7 +65,7 @@ const locations: FastifyPluginAsyncTypebox = async (app) => {
       params: LocationParams,
       headers: IfMatchHeaders,
       body: ref(UpdateLocationBody),
-      response: { 200: ref(LocationResponse), ...errorResponses(400, 401, 403, 404, 412, 413, 415, 422, 429) }
+      response: { 200: withHeaders(ref(LocationResponse), 'ETag'), ...errorResponses(...TENANT_ERRORS, ...BODY_ERRORS, codes.FORBIDDEN, codes.LOCATION_NOT_FOUND, codes.PRECONDITION_FAILED) }
     }
   }, async (request, reply) => {
     const location = await updateLocation(app.db, request.auth, request.params.location_id, request.body, ifMatchVersions(request))
@@ -78,7 +80,7 @@ const locations: FastifyPluginAsyncTypebox = async (app) => {
       tags,
       params: LocationParams,
       headers: IfMatchHeaders,
-      response: { 204: NoContent, ...errorResponses(401, 403, 404, 409, 412, 422, 429) }
+      response: { 204: NoContent, ...errorResponses(...TENANT_ERRORS, codes.FORBIDDEN, codes.LOCATION_NOT_FOUND, codes.LOCATION_IN_USE, codes.PRECONDITION_FAILED) }
     }
   }, async (request, reply) => {
     await deleteLocation(app.db, request.auth, request.params.location_id, ifMatchVersions(request))

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { errorResponses, ref } from '#src/schemas/index.js'
+import { codes } from '#src/errors/index.js'
+import { withHeaders } from '#src/schemas/response-headers.js'
+import { errorResponses, ref, TENANT_ERRORS, BODY_ERRORS } from '#src/schemas/index.js'
 import { AddedMemberResponse, AddMemberBody, MemberListResponse, MemberResponse, UpdateMemberBody } from '#src/schemas/identity.js'
 import { NoContent, PageQuery, resourceParams, TenantParams } from '#src/schemas/params.js'
 import { addMember, changeMemberRole, listMembers, removeMember } from '#src/services/tenants.js'
@@ -16,7 +18,7 @@ const members: FastifyPluginAsyncTypebox = async (app) => {
       tags,
       params: TenantParams,
       querystring: Type.Object(PageQuery, { additionalProperties: false }),
-      response: { 200: ref(MemberListResponse), ...errorResponses(401, 403, 422, 429) }
+      response: { 200: ref(MemberListResponse), ...errorResponses(...TENANT_ERRORS) }
     }
   }, async (request) => {
     const page = await listMembers(app.db, request.auth, request.query)
@@ -31,7 +33,7 @@ const members: FastifyPluginAsyncTypebox = async (app) => {
       tags,
       params: TenantParams,
       body: ref(AddMemberBody),
-      response: { 201: ref(AddedMemberResponse), ...errorResponses(400, 401, 403, 404, 409, 413, 415, 422, 429) }
+      response: { 201: withHeaders(ref(AddedMemberResponse), 'Location'), ...errorResponses(...TENANT_ERRORS, ...BODY_ERRORS, codes.FORBIDDEN, codes.USER_NOT_FOUND, codes.ALREADY_A_MEMBER) }
     }
   }, async (request, reply) => {
     const member = await addMember(app.db, request.auth, request.body)
@@ -46,7 +48,7 @@ const members: FastifyPluginAsyncTypebox = async (app) => {
       tags,
       params: MemberParams,
       body: ref(UpdateMemberBody),
-      response: { 200: ref(MemberResponse), ...errorResponses(400, 401, 403, 404, 409, 413, 415, 422, 429) }
+      response: { 200: ref(MemberResponse), ...errorResponses(...TENANT_ERRORS, ...BODY_ERRORS, codes.FORBIDDEN, codes.MEMBER_NOT_FOUND, codes.LAST_OWNER) }
     }
   }, async (request) => ({ data: await changeMemberRole(app.db, request.auth, request.params.user_id, request.body.role), error: null }))
 
@@ -56,7 +58,7 @@ const members: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'Remove a member from the tenant (admin or owner; the last owner cannot be removed)',
       tags,
       params: MemberParams,
-      response: { 204: NoContent, ...errorResponses(401, 403, 404, 409, 422, 429) }
+      response: { 204: NoContent, ...errorResponses(...TENANT_ERRORS, codes.FORBIDDEN, codes.MEMBER_NOT_FOUND, codes.LAST_OWNER) }
     }
   }, async (request, reply) => {
     await removeMember(app.db, request.auth, request.params.user_id)

@@ -1,7 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { notModified } from '#src/http/conditional.js'
-import { errorResponses, ref } from '#src/schemas/index.js'
+import { codes } from '#src/errors/index.js'
+import { withHeaders } from '#src/schemas/response-headers.js'
+import { errorResponses, ref, TENANT_ERRORS, BODY_ERRORS, IDEMPOTENT_ERRORS } from '#src/schemas/index.js'
 import { writeOptions } from '#src/http/write-options.js'
 import { IdempotencyHeaders } from '#src/schemas/idempotency.js'
 import { OrderListQuery, OrderListResponse, OrderResponse, VoidOrderBody } from '#src/schemas/orders.js'
@@ -21,7 +23,7 @@ const orders: FastifyPluginAsyncTypebox = async (app) => {
       tags,
       params: TenantParams,
       querystring: OrderListQuery,
-      response: { 200: ref(OrderListResponse), ...errorResponses(400, 401, 403, 422, 429) }
+      response: { 200: ref(OrderListResponse), ...errorResponses(...TENANT_ERRORS, codes.INVALID_CURSOR) }
     }
   }, async (request) => {
     const page = await listOrders(app.db, request.auth, request.query, app.cursors)
@@ -35,11 +37,11 @@ const orders: FastifyPluginAsyncTypebox = async (app) => {
       tags,
       params: OrderParams,
       headers: IfNoneMatchHeaders,
-      response: { 200: ref(OrderResponse), 304: NotModified, ...errorResponses(401, 403, 404, 422, 429) }
+      response: { 200: withHeaders(ref(OrderResponse), 'ETag'), 304: withHeaders(NotModified, 'ETag'), ...errorResponses(...TENANT_ERRORS, codes.ORDER_NOT_FOUND) }
     }
   }, async (request, reply) => {
     const order = await getOrder(app.db, request.auth, request.params.order_id)
-    if (notModified(request, reply, order.version)) return null
+    if (notModified(request, reply, order.version)) return reply.send()
     return { data: order, error: null }
   })
 
@@ -53,7 +55,7 @@ const orders: FastifyPluginAsyncTypebox = async (app) => {
       params: OrderParams,
       headers: IdempotencyHeaders,
       body: ref(VoidOrderBody),
-      response: { 200: ref(OrderResponse), ...errorResponses(400, 401, 403, 404, 409, 413, 415, 422, 429, 503) }
+      response: { 200: withHeaders(ref(OrderResponse), 'Idempotent-Replayed'), ...errorResponses(...TENANT_ERRORS, ...BODY_ERRORS, ...IDEMPOTENT_ERRORS, codes.FORBIDDEN, codes.ORDER_NOT_FOUND, codes.ORDER_ALREADY_VOIDED) }
     }
   }, async (request, reply) => {
     const result = await voidOrder(app.db, request.auth, request.params.order_id, request.body.reason, writeOptions(request))
@@ -69,7 +71,7 @@ const orders: FastifyPluginAsyncTypebox = async (app) => {
       params: OrderParams,
       headers: IdempotencyHeaders,
       body: PayOrderBody,
-      response: { 200: ref(OrderResponse), ...errorResponses(400, 401, 403, 404, 409, 413, 415, 422, 429, 503) }
+      response: { 200: withHeaders(ref(OrderResponse), 'Idempotent-Replayed'), ...errorResponses(...TENANT_ERRORS, ...BODY_ERRORS, ...IDEMPOTENT_ERRORS, codes.FORBIDDEN, codes.ORDER_NOT_FOUND, codes.ORDER_VOIDED, codes.ORDER_ALREADY_PAID) }
     }
   }, async (request, reply) => {
     const result = await payOrder(app.db, request.auth, request.params.order_id, writeOptions(request))

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { etagOf, ifMatchVersions, notModified } from '#src/http/conditional.js'
-import { errorResponses, ref } from '#src/schemas/index.js'
+import { codes } from '#src/errors/index.js'
+import { withHeaders } from '#src/schemas/response-headers.js'
+import { errorResponses, ref, TENANT_ERRORS, BODY_ERRORS } from '#src/schemas/index.js'
 import { IfMatchHeaders, IfNoneMatchHeaders, NoContent, NotModified, resourceParams, TenantParams } from '#src/schemas/params.js'
 import { CreateProductBody, ProductListQuery, ProductListResponse, ProductResponse, UpdateProductBody } from '#src/schemas/products.js'
 import { createProduct, deleteProduct, getProduct, listProducts, updateProduct } from '#src/services/products.js'
@@ -19,7 +21,7 @@ const products: FastifyPluginAsyncTypebox = async (app) => {
       tags,
       params: TenantParams,
       querystring: ProductListQuery,
-      response: { 200: ref(ProductListResponse), ...errorResponses(401, 403, 422, 429) }
+      response: { 200: ref(ProductListResponse), ...errorResponses(...TENANT_ERRORS) }
     }
   }, async (request) => {
     const page = await listProducts(app.db, request.auth, request.query)
@@ -34,7 +36,7 @@ const products: FastifyPluginAsyncTypebox = async (app) => {
       tags,
       params: TenantParams,
       body: ref(CreateProductBody),
-      response: { 201: ref(ProductResponse), ...errorResponses(400, 401, 403, 409, 413, 415, 422, 429) }
+      response: { 201: withHeaders(ref(ProductResponse), 'Location', 'ETag'), ...errorResponses(...TENANT_ERRORS, ...BODY_ERRORS, codes.FORBIDDEN, codes.SKU_TAKEN, codes.TENANT_NOT_FOUND) }
     }
   }, async (request, reply) => {
     const product = await createProduct(app.db, request.auth, request.body)
@@ -52,11 +54,11 @@ const products: FastifyPluginAsyncTypebox = async (app) => {
       tags,
       params: ProductParams,
       headers: IfNoneMatchHeaders,
-      response: { 200: ref(ProductResponse), 304: NotModified, ...errorResponses(401, 403, 404, 422, 429) }
+      response: { 200: withHeaders(ref(ProductResponse), 'ETag'), 304: withHeaders(NotModified, 'ETag'), ...errorResponses(...TENANT_ERRORS, codes.PRODUCT_NOT_FOUND) }
     }
   }, async (request, reply) => {
     const product = await getProduct(app.db, request.auth, request.params.product_id)
-    if (notModified(request, reply, product.version)) return null
+    if (notModified(request, reply, product.version)) return reply.send()
     return { data: product, error: null }
   })
 
@@ -69,7 +71,7 @@ const products: FastifyPluginAsyncTypebox = async (app) => {
       params: ProductParams,
       headers: IfMatchHeaders,
       body: ref(UpdateProductBody),
-      response: { 200: ref(ProductResponse), ...errorResponses(400, 401, 403, 404, 409, 412, 413, 415, 422, 429) }
+      response: { 200: withHeaders(ref(ProductResponse), 'ETag'), ...errorResponses(...TENANT_ERRORS, ...BODY_ERRORS, codes.FORBIDDEN, codes.PRODUCT_NOT_FOUND, codes.SKU_TAKEN, codes.PRECONDITION_FAILED) }
     }
   }, async (request, reply) => {
     const product = await updateProduct(app.db, request.auth, request.params.product_id, request.body, ifMatchVersions(request))
@@ -85,7 +87,7 @@ const products: FastifyPluginAsyncTypebox = async (app) => {
       tags,
       params: ProductParams,
       headers: IfMatchHeaders,
-      response: { 204: NoContent, ...errorResponses(401, 403, 404, 409, 412, 422, 429) }
+      response: { 204: NoContent, ...errorResponses(...TENANT_ERRORS, codes.FORBIDDEN, codes.PRODUCT_NOT_FOUND, codes.PRODUCT_IN_USE, codes.PRECONDITION_FAILED) }
     }
   }, async (request, reply) => {
     await deleteProduct(app.db, request.auth, request.params.product_id, ifMatchVersions(request))

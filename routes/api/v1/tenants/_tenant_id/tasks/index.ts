@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { etagOf, ifMatchVersions, notModified } from '#src/http/conditional.js'
-import { errorResponses, ref } from '#src/schemas/index.js'
+import { codes } from '#src/errors/index.js'
+import { withHeaders } from '#src/schemas/response-headers.js'
+import { errorResponses, ref, TENANT_ERRORS, BODY_ERRORS } from '#src/schemas/index.js'
 import { IfMatchHeaders, IfNoneMatchHeaders, NoContent, NotModified, resourceParams, TenantParams } from '#src/schemas/params.js'
 import { CreateTaskBody, ReplaceTaskBody, TaskListQuery, TaskListResponse, TaskResponse, UpdateTaskBody } from '#src/schemas/tasks.js'
 import { createTask, deleteTask, getTask, listTasks, replaceTask, updateTask } from '#src/services/tasks.js'
@@ -16,7 +18,7 @@ const tasks: FastifyPluginAsyncTypebox = async (app) => {
       tags,
       params: TenantParams,
       querystring: TaskListQuery,
-      response: { 200: ref(TaskListResponse), ...errorResponses(401, 403, 422, 429) }
+      response: { 200: ref(TaskListResponse), ...errorResponses(...TENANT_ERRORS) }
     }
   }, async (request) => {
     const page = await listTasks(app.db, request.auth, request.query)
@@ -30,7 +32,7 @@ const tasks: FastifyPluginAsyncTypebox = async (app) => {
       tags,
       params: TenantParams,
       body: ref(CreateTaskBody),
-      response: { 201: ref(TaskResponse), ...errorResponses(400, 401, 403, 413, 415, 422, 429) }
+      response: { 201: withHeaders(ref(TaskResponse), 'Location', 'ETag'), ...errorResponses(...TENANT_ERRORS, ...BODY_ERRORS, codes.FORBIDDEN) }
     }
   }, async (request, reply) => {
     const task = await createTask(app.db, request.auth, request.body)
@@ -47,11 +49,11 @@ const tasks: FastifyPluginAsyncTypebox = async (app) => {
       tags,
       params: TaskParams,
       headers: IfNoneMatchHeaders,
-      response: { 200: ref(TaskResponse), 304: NotModified, ...errorResponses(401, 403, 404, 422, 429) }
+      response: { 200: withHeaders(ref(TaskResponse), 'ETag'), 304: withHeaders(NotModified, 'ETag'), ...errorResponses(...TENANT_ERRORS, codes.TASK_NOT_FOUND) }
     }
   }, async (request, reply) => {
     const task = await getTask(app.db, request.auth, request.params.task_id)
-    if (notModified(request, reply, task.version)) return null
+    if (notModified(request, reply, task.version)) return reply.send()
     return { data: task, error: null }
   })
 
@@ -63,7 +65,7 @@ const tasks: FastifyPluginAsyncTypebox = async (app) => {
       params: TaskParams,
       headers: IfMatchHeaders,
       body: ref(ReplaceTaskBody),
-      response: { 200: ref(TaskResponse), ...errorResponses(400, 401, 403, 404, 412, 413, 415, 422, 429) }
+      response: { 200: withHeaders(ref(TaskResponse), 'ETag'), ...errorResponses(...TENANT_ERRORS, ...BODY_ERRORS, codes.FORBIDDEN, codes.TASK_NOT_FOUND, codes.PRECONDITION_FAILED) }
     }
   }, async (request, reply) => {
     const task = await replaceTask(app.db, request.auth, request.params.task_id, request.body, ifMatchVersions(request))
@@ -79,7 +81,7 @@ const tasks: FastifyPluginAsyncTypebox = async (app) => {
       params: TaskParams,
       headers: IfMatchHeaders,
       body: ref(UpdateTaskBody),
-      response: { 200: ref(TaskResponse), ...errorResponses(400, 401, 403, 404, 412, 413, 415, 422, 429) }
+      response: { 200: withHeaders(ref(TaskResponse), 'ETag'), ...errorResponses(...TENANT_ERRORS, ...BODY_ERRORS, codes.FORBIDDEN, codes.TASK_NOT_FOUND, codes.PRECONDITION_FAILED) }
     }
   }, async (request, reply) => {
     const task = await updateTask(app.db, request.auth, request.params.task_id, request.body, ifMatchVersions(request))
@@ -94,7 +96,7 @@ const tasks: FastifyPluginAsyncTypebox = async (app) => {
       tags,
       params: TaskParams,
       headers: IfMatchHeaders,
-      response: { 204: NoContent, ...errorResponses(401, 403, 404, 412, 422, 429) }
+      response: { 204: NoContent, ...errorResponses(...TENANT_ERRORS, codes.FORBIDDEN, codes.TASK_NOT_FOUND, codes.PRECONDITION_FAILED) }
     }
   }, async (request, reply) => {
     await deleteTask(app.db, request.auth, request.params.task_id, ifMatchVersions(request))

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { etagOf, ifMatchVersions, notModified } from '#src/http/conditional.js'
-import { errorResponses, ref } from '#src/schemas/index.js'
+import { codes } from '#src/errors/index.js'
+import { withHeaders } from '#src/schemas/response-headers.js'
+import { errorResponses, ref, TENANT_ERRORS, BODY_ERRORS } from '#src/schemas/index.js'
 import { IfMatchHeaders, IfNoneMatchHeaders, NoContent, NotModified, resourceParams, TenantParams } from '#src/schemas/params.js'
 import { CreateWebhookBody, EmptyBody, UpdateWebhookBody, WebhookListQuery, WebhookListResponse, WebhookResponse, WebhookWithSecretResponse } from '#src/schemas/webhooks.js'
 import { createWebhook, deleteWebhook, getWebhook, listWebhooks, rotateSecret, updateWebhook } from '#src/services/webhooks.js'
@@ -16,7 +18,7 @@ const webhooks: FastifyPluginAsyncTypebox = async (app) => {
       tags,
       params: TenantParams,
       querystring: WebhookListQuery,
-      response: { 200: ref(WebhookListResponse), ...errorResponses(401, 403, 422, 429) }
+      response: { 200: ref(WebhookListResponse), ...errorResponses(...TENANT_ERRORS, codes.FORBIDDEN) }
     }
   }, async (request) => {
     const page = await listWebhooks(app.db, request.auth, request.query)
@@ -32,7 +34,7 @@ const webhooks: FastifyPluginAsyncTypebox = async (app) => {
       tags,
       params: TenantParams,
       body: ref(CreateWebhookBody),
-      response: { 201: ref(WebhookWithSecretResponse), ...errorResponses(400, 401, 403, 409, 413, 415, 422, 429) }
+      response: { 201: withHeaders(ref(WebhookWithSecretResponse), 'Location', 'ETag'), ...errorResponses(...TENANT_ERRORS, ...BODY_ERRORS, codes.FORBIDDEN, codes.WEBHOOK_LIMIT_REACHED) }
     }
   }, async (request, reply) => {
     const webhook = await createWebhook(app.db, request.auth, request.body, app.webhooks.policy)
@@ -49,11 +51,11 @@ const webhooks: FastifyPluginAsyncTypebox = async (app) => {
       tags,
       params: WebhookParams,
       headers: IfNoneMatchHeaders,
-      response: { 200: ref(WebhookResponse), 304: NotModified, ...errorResponses(401, 403, 404, 422, 429) }
+      response: { 200: withHeaders(ref(WebhookResponse), 'ETag'), 304: withHeaders(NotModified, 'ETag'), ...errorResponses(...TENANT_ERRORS, codes.FORBIDDEN, codes.WEBHOOK_NOT_FOUND) }
     }
   }, async (request, reply) => {
     const webhook = await getWebhook(app.db, request.auth, request.params.webhook_id)
-    if (notModified(request, reply, webhook.version)) return null
+    if (notModified(request, reply, webhook.version)) return reply.send()
     return { data: webhook, error: null }
   })
 
@@ -65,7 +67,7 @@ const webhooks: FastifyPluginAsyncTypebox = async (app) => {
       params: WebhookParams,
       headers: IfMatchHeaders,
       body: ref(UpdateWebhookBody),
-      response: { 200: ref(WebhookResponse), ...errorResponses(400, 401, 403, 404, 412, 413, 415, 422, 429) }
+      response: { 200: withHeaders(ref(WebhookResponse), 'ETag'), ...errorResponses(...TENANT_ERRORS, ...BODY_ERRORS, codes.FORBIDDEN, codes.WEBHOOK_NOT_FOUND, codes.PRECONDITION_FAILED) }
     }
   }, async (request, reply) => {
     const webhook = await updateWebhook(app.db, request.auth, request.params.webhook_id, request.body, app.webhooks.policy, ifMatchVersions(request))
@@ -80,7 +82,7 @@ const webhooks: FastifyPluginAsyncTypebox = async (app) => {
       tags,
       params: WebhookParams,
       headers: IfMatchHeaders,
-      response: { 204: NoContent, ...errorResponses(401, 403, 404, 412, 422, 429) }
+      response: { 204: NoContent, ...errorResponses(...TENANT_ERRORS, codes.FORBIDDEN, codes.WEBHOOK_NOT_FOUND, codes.PRECONDITION_FAILED) }
     }
   }, async (request, reply) => {
     await deleteWebhook(app.db, request.auth, request.params.webhook_id, ifMatchVersions(request))
@@ -94,7 +96,7 @@ const webhooks: FastifyPluginAsyncTypebox = async (app) => {
       tags,
       params: WebhookParams,
       body: EmptyBody,
-      response: { 200: ref(WebhookWithSecretResponse), ...errorResponses(400, 401, 403, 404, 413, 415, 422, 429) }
+      response: { 200: withHeaders(ref(WebhookWithSecretResponse), 'ETag'), ...errorResponses(...TENANT_ERRORS, ...BODY_ERRORS, codes.FORBIDDEN, codes.WEBHOOK_NOT_FOUND) }
     }
   }, async (request, reply) => {
     const webhook = await rotateSecret(app.db, request.auth, request.params.webhook_id)

@@ -1,5 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { errorResponses, ref } from '#src/schemas/index.js'
+import { codes } from '#src/errors/index.js'
+import { withHeaders } from '#src/schemas/response-headers.js'
+import { errorResponses, ref, TENANT_ERRORS, BODY_ERRORS, IDEMPOTENT_ERRORS } from '#src/schemas/index.js'
 import { writeOptions } from '#src/http/write-options.js'
 import { IdempotencyHeaders } from '#src/schemas/idempotency.js'
 import { CreateOrderBody, LocationOrderListQuery, OrderListResponse, OrderResponse } from '#src/schemas/orders.js'
@@ -24,7 +26,7 @@ const locationOrders: FastifyPluginAsyncTypebox = async (app) => {
       params: LocationParams,
       headers: IdempotencyHeaders,
       body: ref(CreateOrderBody),
-      response: { 201: ref(OrderResponse), ...errorResponses(400, 401, 403, 404, 409, 413, 415, 422, 429, 503) }
+      response: { 201: withHeaders(ref(OrderResponse), 'Location', 'Idempotent-Replayed'), ...errorResponses(...TENANT_ERRORS, ...BODY_ERRORS, ...IDEMPOTENT_ERRORS, codes.FORBIDDEN, codes.LOCATION_NOT_FOUND, codes.LOCATION_INACTIVE, codes.INSUFFICIENT_STOCK) }
     }
   }, async (request, reply) => {
     const { tenant_id: tenantId, location_id: locationId } = request.params
@@ -41,7 +43,7 @@ const locationOrders: FastifyPluginAsyncTypebox = async (app) => {
       tags,
       params: LocationParams,
       querystring: LocationOrderListQuery,
-      response: { 200: ref(OrderListResponse), ...errorResponses(400, 401, 403, 404, 422, 429) }
+      response: { 200: ref(OrderListResponse), ...errorResponses(...TENANT_ERRORS, codes.LOCATION_NOT_FOUND, codes.INVALID_CURSOR) }
     }
   }, async (request) => {
     const page = await listLocationOrders(app.db, request.auth, request.params.location_id, request.query, app.cursors)

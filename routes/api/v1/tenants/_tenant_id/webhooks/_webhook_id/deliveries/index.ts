@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { errorResponses, ref } from '#src/schemas/index.js'
+import { codes } from '#src/errors/index.js'
+import { errorResponses, ref, TENANT_ERRORS, BODY_ERRORS } from '#src/schemas/index.js'
 import { Uuid } from '#src/schemas/fields.js'
 import { resourceParams } from '#src/schemas/params.js'
 import { DeliveryListQuery, EmptyBody, WebhookDeliveryListResponse, WebhookDeliveryResponse } from '#src/schemas/webhooks.js'
@@ -20,7 +21,7 @@ const deliveries: FastifyPluginAsyncTypebox = async (app) => {
       tags,
       params: WebhookParams,
       querystring: DeliveryListQuery,
-      response: { 200: ref(WebhookDeliveryListResponse), ...errorResponses(400, 401, 403, 404, 422, 429) }
+      response: { 200: ref(WebhookDeliveryListResponse), ...errorResponses(...TENANT_ERRORS, codes.FORBIDDEN, codes.WEBHOOK_NOT_FOUND, codes.INVALID_CURSOR) }
     }
   }, async (request) => {
     const page = await listDeliveries(app.db, request.auth, request.params.webhook_id, request.query, app.cursors)
@@ -34,7 +35,7 @@ const deliveries: FastifyPluginAsyncTypebox = async (app) => {
       tags,
       params: DeliveryParams,
       body: EmptyBody,
-      response: { 202: ref(WebhookDeliveryResponse), ...errorResponses(400, 401, 403, 404, 409, 413, 415, 422, 429) }
+      response: { 202: ref(WebhookDeliveryResponse), ...errorResponses(...TENANT_ERRORS, ...BODY_ERRORS, codes.FORBIDDEN, codes.WEBHOOK_NOT_FOUND, codes.WEBHOOK_DELIVERY_NOT_FOUND, codes.WEBHOOK_INACTIVE) }
     }
   }, async (request, reply) => {
     const { webhook_id: webhookId, delivery_id: deliveryId } = request.params

@@ -108,12 +108,33 @@ interface OperationObject {
   responses?: Record<string, { headers?: Record<string, HeaderObject>, content?: Record<string, MediaObject> }>
 }
 interface DocumentObject {
+  servers?: Array<Record<string, unknown>>
   paths?: Record<string, Record<string, OperationObject>>
-  components?: { headers?: Record<string, HeaderObject>, examples?: Record<string, unknown> }
+  components?: { headers?: Record<string, HeaderObject>, examples?: Record<string, unknown>, schemas?: Record<string, unknown> }
+}
+
+const INT32 = 2 ** 31
+
+/**
+ * OpenAPI's integer formats, from the bounds the schemas already have: int32 when both bounds fit
+ * in 32 bits, else int64 (what a generated client must use to hold every value).
+ */
+function addIntegerFormats (node: unknown): void {
+  if (Array.isArray(node)) {
+    for (const item of node) addIntegerFormats(item)
+    return
+  }
+  if (node === null || typeof node !== 'object') return
+  const schema = node as { type?: unknown, format?: unknown, minimum?: unknown, maximum?: unknown }
+  if (schema.type === 'integer' && schema.format === undefined) {
+    const fits = typeof schema.minimum === 'number' && schema.minimum >= -INT32 && typeof schema.maximum === 'number' && schema.maximum < INT32
+    schema.format = fits ? 'int32' : 'int64'
+  }
+  for (const value of Object.values(node)) addIntegerFormats(value)
 }
 
 /**
- * What @fastify/swagger cannot say itself, done once the document is built: response headers
+ * What @fastify/swagger cannot say itself, done once the document is built: integer formats, response headers
  * and the error examples (named by their code) become shared components, headers required where
  * always sent, and a body whose schema accepts null is optional.
  */
@@ -139,6 +160,10 @@ function finishDocument (document: DocumentObject): void {
     }
   }
   document.components = { ...document.components, headers, examples }
+  // The servers listed are this API's own public endpoints, not internal ones.
+  for (const server of document.servers ?? []) server['x-internal'] = false
+  addIntegerFormats(document.paths)
+  addIntegerFormats(document.components)
 }
 
 /**
@@ -156,7 +181,16 @@ export default fp(async (app) => {
       servers: [publicUrl === undefined
         ? { url: `http://localhost:${port}`, description: 'This server, run locally (set PUBLIC_URL to the address clients use)' }
         : { url: publicUrl }],
-      components: { securitySchemes: { [BEARER_SCHEME]: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      components: {
+        securitySchemes: {
+          [BEARER_SCHEME]: {
+            type: 'http',
+            scheme: 'bearer',
+            bearerFormat: 'JWT',
+            description: 'The access token from register, login or refresh: a JWT (HS256, with iss, aud, exp and sub checked, as RFC8725 recommends) that expires after ACCESS_TOKEN_TTL_SECONDS; refresh it with the refresh token.'
+          }
+        }
+      },
       tags
     },
     transform: documentRoute,

@@ -9,6 +9,7 @@ const health: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       operationId: 'getHealth',
       summary: 'Liveness: the process is up and serving (no I/O)',
+      description: 'Answers 200 while the process serves requests; it touches no database, so a database outage does not restart healthy instances. Use /ready for routing decisions.',
       tags: ['system'],
       response: { 200: ref(HealthResponse), ...errorResponses() }
     }

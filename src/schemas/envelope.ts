@@ -36,10 +36,13 @@ export function dataEnvelope<T extends TSchema> (name: string, data: T) {
   return Type.Object({ data, error: Type.Null() }, { $id: name, additionalProperties: false })
 }
 
+/** A page holds at most this many items (`page_size` and `limit` allow up to 100). */
+const PAGE_MAX = 100
+
 export function pageEnvelope<T extends TSchema> (name: string, item: T) {
-  return Type.Object({ data: Type.Array(item), meta: ref(PageMeta), error: Type.Null() }, { $id: name, additionalProperties: false })
+  return Type.Object({ data: Type.Array(item, { maxItems: PAGE_MAX }), meta: ref(PageMeta), error: Type.Null() }, { $id: name, additionalProperties: false })
 }
 
 export function cursorEnvelope<T extends TSchema> (name: string, item: T) {
-  return Type.Object({ data: Type.Array(item), meta: ref(CursorMeta), error: Type.Null() }, { $id: name, additionalProperties: false })
+  return Type.Object({ data: Type.Array(item, { maxItems: PAGE_MAX }), meta: ref(CursorMeta), error: Type.Null() }, { $id: name, additionalProperties: false })
 }

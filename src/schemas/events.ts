@@ -34,13 +34,13 @@ const TypeFilter = Type.String({
 })
 
 export const EventStreamQuery = Type.Object({
-  after: Type.Optional(Type.Integer({ minimum: 0, description: 'Send the events after this id first (as `Last-Event-ID`, which wins); absent: only new events.' })),
+  after: Type.Optional(Type.Integer({ minimum: 0, maximum: 999_999_999_999_999, description: 'Send the events after this id first (as `Last-Event-ID`, which wins); absent: only new events.' })),
   types: Type.Optional(TypeFilter),
   ticket: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'A single-use ticket from POST .../events/tickets, for EventSource, which cannot send Authorization.' }))
 }, { additionalProperties: false })
 
 export const EventStreamHeaders = Type.Object({
-  'last-event-id': Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$', description: 'The id of the last event received: the stream resumes after it.' }))
+  'last-event-id': Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$', maxLength: 15, description: 'The id of the last event received: the stream resumes after it.' }))
 })
 
 export const StreamTicket = Type.Object({

@@ -2,6 +2,7 @@ import { Type, type Static } from 'typebox'
 import { orderStatuses } from '#db/schema/orders.js'
 import { cursorEnvelope, dataEnvelope } from './envelope.js'
 import { dateTimeInput, nullable, Timestamp, Uuid } from './fields.js'
+import { CursorParam } from './params.js'
 import { ref } from './ref.js'
 
 export const MAX_ORDER_LINES = 100
@@ -68,14 +69,13 @@ export const VoidOrderBody = Type.Object({
 export type VoidOrderBody = Static<typeof VoidOrderBody>
 
 const Limit = Type.Integer({ minimum: 1, maximum: 100, default: 50, description: 'Orders per page, 1 to 100 (default 50).' })
-const Cursor = Type.String({ description: 'meta.next_cursor of the previous page; a malformed or altered cursor is 400 INVALID_CURSOR.' })
 
 const listFilters = {
   status: Type.Optional(ref(OrderStatus)),
   created_after: Type.Optional(Type.String({ ...dateTimeInput, description: 'Only orders created at or after this instant (inclusive; RFC 3339 with an offset).' })),
   created_before: Type.Optional(Type.String({ ...dateTimeInput, description: 'Only orders created before this instant (exclusive; RFC 3339 with an offset).' })),
   limit: Type.Optional(Limit),
-  cursor: Type.Optional(Cursor)
+  cursor: Type.Optional(CursorParam)
 }
 
 export const LocationOrderListQuery = Type.Object(listFilters, { additionalProperties: false })

@@ -13,7 +13,7 @@ export const defaultTaskPriority = 'medium' satisfies Static<typeof TaskPriority
 
 const Title = Type.String({ minLength: 1, maxLength: 200 })
 const Description = Type.String({ maxLength: 5000 })
-const Assignee = Type.String({ format: 'uuid', description: 'A member of the tenant (user id); null for nobody.' })
+const Assignee = Type.String({ format: 'uuid', maxLength: 36, description: 'A member of the tenant (user id); null for nobody.' })
 
 export const Task = Type.Object({
   id: Uuid,

@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox'
 import { cursorEnvelope, dataEnvelope, pageEnvelope } from './envelope.js'
 import { nullable, Timestamp, Uuid } from './fields.js'
-import { PageQuery } from './params.js'
+import { CursorParam, PageQuery } from './params.js'
 import { ref } from './ref.js'
 
 const WebhookUrl = Type.String({
@@ -96,7 +96,7 @@ export type WebhookDelivery = Static<typeof WebhookDelivery>
 export const DeliveryListQuery = Type.Object({
   status: Type.Optional(ref(DeliveryStatus)),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50, description: 'Deliveries per page, 1 to 100 (default 50).' })),
-  cursor: Type.Optional(Type.String({ description: 'meta.next_cursor of the previous page; a malformed or altered cursor is 400 INVALID_CURSOR.' }))
+  cursor: Type.Optional(CursorParam)
 }, { additionalProperties: false })
 export type DeliveryListQuery = Static<typeof DeliveryListQuery>
 

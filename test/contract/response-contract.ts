@@ -48,6 +48,8 @@ export class ResponseContract {
     this.#ajv.addFormat('date-time', { type: 'string', validate: (text: string) => DATE_TIME.test(text) && !Number.isNaN(Date.parse(text)) })
     // Request schemas only; responses carry plain strings.
     this.#ajv.addFormat('iso4217', /^[A-Z]{3}$/)
+    this.#ajv.addFormat('int32', { type: 'number', validate: (value: number) => Number.isInteger(value) && value >= -(2 ** 31) && value < 2 ** 31 })
+    this.#ajv.addFormat('int64', { type: 'number', validate: (value: number) => Number.isSafeInteger(value) })
     this.#ajv.addSchema({ $id: DOCUMENT_ID, components: document.components ?? {} })
   }
 

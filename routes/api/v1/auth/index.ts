@@ -16,6 +16,7 @@ const auth: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       operationId: 'register',
       summary: 'Create an account with its own tenant, and sign in as its owner',
+      description: 'Creates the user and a tenant of their own in one transaction and signs in as its owner: the answer holds an access token (Bearer, short-lived) and a refresh token. Counts against the anonymous and the per-email sign-in budgets.',
       tags,
       body: ref(RegisterBody),
       response: { 201: ref(SessionResponse), ...errorResponses(...BODY_ERRORS, codes.EMAIL_TAKEN, codes.RATE_LIMITED) }
@@ -30,6 +31,7 @@ const auth: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       operationId: 'login',
       summary: 'Sign in with email and password (optionally into a given tenant)',
+      description: 'Checks the password (argon2id) and answers a token pair for the given tenant, or for the user\'s first tenant. A wrong email and a wrong password get the same answer.',
       tags,
       body: ref(LoginBody),
       response: { 200: ref(SessionResponse), ...errorResponses(...BODY_ERRORS, codes.INVALID_CREDENTIALS, codes.FORBIDDEN, codes.RATE_LIMITED) }
@@ -69,6 +71,7 @@ const auth: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         operationId: 'logoutAll',
         summary: 'End every session of the signed-in user',
+        description: 'Revokes every refresh token of the user and ends every session\'s access token within a second on every instance.',
         tags,
         response: { 204: NoContent, ...errorResponses(...BEARER_ERRORS) }
       }

@@ -10,6 +10,7 @@ const me: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       operationId: 'getMe',
       summary: 'The signed-in user, the active tenant and role, and every tenant the user belongs to',
+      description: 'Who the token belongs to: the user, the tenant the token is for and the role in it, and every tenant the user belongs to (switch with refresh and `tenant_id`).',
       tags,
       response: { 200: ref(MeResponse), ...errorResponses(...BEARER_ERRORS) }
     }
@@ -19,6 +20,7 @@ const me: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       operationId: 'updateMe',
       summary: 'Rename the user or change the password (which signs out the other sessions)',
+      description: 'Changes the name, or the password (the current one is required); a password change ends every other session of the user.',
       tags,
       body: ref(UpdateMeBody),
       response: { 200: ref(UserResponse), ...errorResponses(...BEARER_ERRORS, ...BODY_ERRORS) }

@@ -12,6 +12,7 @@ const tenant: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       operationId: 'getTenant',
       summary: 'The tenant',
+      description: 'The tenant of the path, which must be the token\'s tenant.',
       tags,
       params: TenantParams,
       response: { 200: ref(TenantResponse), ...errorResponses(...TENANT_ERRORS, codes.TENANT_NOT_FOUND) }
@@ -22,6 +23,7 @@ const tenant: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       operationId: 'updateTenant',
       summary: 'Rename the tenant or change its default currency (admin or owner)',
+      description: 'Renames the tenant or changes the currency new products default to; existing prices keep their currency. Admins and owners.',
       tags,
       params: TenantParams,
       body: ref(UpdateTenantBody),

@@ -15,6 +15,7 @@ const locations: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       operationId: 'listLocations',
       summary: 'Locations of the tenant, filtered, sorted and paginated',
+      description: 'Filter by `active` and a name search, sort by name or creation time; pages of up to 100 with the total.',
       tags,
       params: TenantParams,
       querystring: LocationListQuery,
@@ -29,6 +30,7 @@ const locations: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       operationId: 'createLocation',
       summary: 'Create a location (members and above)',
+      description: 'Creates a location in the tenant; it takes orders while active. Members and above; guests are read-only.',
       tags,
       params: TenantParams,
       body: ref(CreateLocationBody),
@@ -46,6 +48,7 @@ const locations: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       operationId: 'getLocation',
       summary: 'One location, with a strong ETag',
+      description: 'One location. Send its ETag as If-None-Match to get 304 when it has not changed.',
       tags,
       params: LocationParams,
       headers: IfNoneMatchHeaders,
@@ -61,6 +64,7 @@ const locations: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       operationId: 'updateLocation',
       summary: 'Change some fields of a location (its creator, or an admin)',
+      description: 'Changes the fields sent and keeps the others. With If-Match, only if the location is still at that version (else 412). Its creator, or an admin.',
       tags,
       params: LocationParams,
       headers: IfMatchHeaders,
@@ -77,6 +81,7 @@ const locations: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       operationId: 'deleteLocation',
       summary: 'Delete a location (its creator, or an admin)',
+      description: 'Deletes a location no order was placed at; one with orders answers 409 LOCATION_IN_USE (set active=false instead). With If-Match, only at that version.',
       tags,
       params: LocationParams,
       headers: IfMatchHeaders,

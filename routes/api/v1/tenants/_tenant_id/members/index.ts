@@ -15,6 +15,7 @@ const members: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       operationId: 'listMembers',
       summary: 'Members of the tenant, oldest first',
+      description: 'Every member with their role, oldest first, paginated.',
       tags,
       params: TenantParams,
       querystring: Type.Object(PageQuery, { additionalProperties: false }),
@@ -45,6 +46,7 @@ const members: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       operationId: 'updateMember',
       summary: "Change a member's role (admin or owner; the last owner cannot be demoted)",
+      description: 'Sets a member\'s role. Only an owner grants, changes or removes the owner role, and the last owner stays an owner. The member\'s tokens are refused within a second and must be refreshed.',
       tags,
       params: MemberParams,
       body: ref(UpdateMemberBody),
@@ -56,6 +58,7 @@ const members: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       operationId: 'removeMember',
       summary: 'Remove a member from the tenant (admin or owner; the last owner cannot be removed)',
+      description: 'Removes the membership (not the account); the member\'s tokens for this tenant stop within a second. The last owner cannot be removed.',
       tags,
       params: MemberParams,
       response: { 204: NoContent, ...errorResponses(...TENANT_ERRORS, codes.FORBIDDEN, codes.MEMBER_NOT_FOUND, codes.LAST_OWNER) }

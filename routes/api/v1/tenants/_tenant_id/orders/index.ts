@@ -20,6 +20,7 @@ const orders: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       operationId: 'listOrders',
       summary: 'Orders of the tenant, newest first, filtered and cursor-paginated',
+      description: 'Filter by location, status and creation time; newest first, cursor-paginated.',
       tags,
       params: TenantParams,
       querystring: OrderListQuery,
@@ -34,6 +35,7 @@ const orders: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       operationId: 'getOrder',
       summary: 'One order with its lines, with a strong ETag',
+      description: 'One order with its lines; send its ETag as If-None-Match to get 304 when it has not changed.',
       tags,
       params: OrderParams,
       headers: IfNoneMatchHeaders,
@@ -51,6 +53,7 @@ const orders: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       operationId: 'voidOrder',
       summary: 'Void an order and give its stock back (its creator while open; admins and owners also when paid)',
+      description: 'Voids the order and returns its stock in one transaction, with a reason. Members void their own open orders; admins and owners also paid ones. Send an Idempotency-Key to retry safely.',
       tags,
       params: OrderParams,
       headers: IdempotencyHeaders,
@@ -67,6 +70,7 @@ const orders: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       operationId: 'payOrder',
       summary: 'Mark an open order paid (its creator, or admins and owners)',
+      description: 'Marks an open order paid. No body is needed. Send an Idempotency-Key to retry safely: a retry answers the first result with Idempotent-Replayed.',
       tags,
       params: OrderParams,
       headers: IdempotencyHeaders,

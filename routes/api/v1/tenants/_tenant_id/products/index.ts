@@ -18,6 +18,7 @@ const products: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       operationId: 'listProducts',
       summary: 'Products of the tenant, filtered, sorted and paginated',
+      description: 'Filter by category, subcategory, price range, stock and a name search; sort by name, price, stock or creation time; pages of up to 100 with the total.',
       tags,
       params: TenantParams,
       querystring: ProductListQuery,
@@ -33,6 +34,7 @@ const products: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       operationId: 'createProduct',
       summary: 'Create a product (members and above)',
+      description: 'Creates a product; the currency defaults to the tenant\'s. A SKU, when given, is unique in the tenant (409 SKU_TAKEN). Members and above.',
       tags,
       params: TenantParams,
       body: ref(CreateProductBody),
@@ -51,6 +53,7 @@ const products: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       operationId: 'getProduct',
       summary: 'One product, with a strong ETag',
+      description: 'One product. Send its ETag as If-None-Match to get 304 when it has not changed.',
       tags,
       params: ProductParams,
       headers: IfNoneMatchHeaders,
@@ -67,6 +70,7 @@ const products: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       operationId: 'updateProduct',
       summary: 'Change some fields of a product (its creator, or an admin)',
+      description: 'Changes the fields sent and keeps the others. With If-Match, only if the product is still at that version (else 412). Its creator, or an admin.',
       tags,
       params: ProductParams,
       headers: IfMatchHeaders,
@@ -84,6 +88,7 @@ const products: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       operationId: 'deleteProduct',
       summary: 'Delete a product (its creator, or an admin)',
+      description: 'Deletes a product no order refers to; one that was sold answers 409 PRODUCT_IN_USE. With If-Match, only at that version.',
       tags,
       params: ProductParams,
       headers: IfMatchHeaders,

@@ -15,6 +15,7 @@ const tasks: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       operationId: 'listTasks',
       summary: 'Tasks of the tenant, filtered, sorted and paginated',
+      description: 'Filter by status, assignee and due date; sort by due date, priority or creation time; pages of up to 100 with the total.',
       tags,
       params: TenantParams,
       querystring: TaskListQuery,
@@ -29,6 +30,7 @@ const tasks: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       operationId: 'createTask',
       summary: 'Create a task (members and above); the assignee must be a member of the tenant',
+      description: 'Creates a task, optionally assigned to a member of the tenant and due at an instant. Members and above.',
       tags,
       params: TenantParams,
       body: ref(CreateTaskBody),
@@ -46,6 +48,7 @@ const tasks: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       operationId: 'getTask',
       summary: 'One task, with a strong ETag',
+      description: 'One task. Send its ETag as If-None-Match to get 304 when it has not changed.',
       tags,
       params: TaskParams,
       headers: IfNoneMatchHeaders,
@@ -61,6 +64,7 @@ const tasks: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       operationId: 'replaceTask',
       summary: 'Replace a task: absent nullable fields become null (its creator, or an admin)',
+      description: 'Replaces every field: those left out are reset (nullable ones to null). With If-Match, only at that version (else 412). Its creator, or an admin.',
       tags,
       params: TaskParams,
       headers: IfMatchHeaders,
@@ -77,6 +81,7 @@ const tasks: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       operationId: 'updateTask',
       summary: 'Change some fields of a task (its creator, or an admin)',
+      description: 'Changes the fields sent and keeps the others. With If-Match, only at that version (else 412). Its creator, or an admin.',
       tags,
       params: TaskParams,
       headers: IfMatchHeaders,
@@ -93,6 +98,7 @@ const tasks: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       operationId: 'deleteTask',
       summary: 'Delete a task (its creator, or an admin)',
+      description: 'Deletes the task. With If-Match, only at that version (else 412). Its creator, or an admin.',
       tags,
       params: TaskParams,
       headers: IfMatchHeaders,

@@ -15,6 +15,7 @@ const webhooks: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       operationId: 'listWebhooks',
       summary: 'Webhooks of the tenant, newest first, paginated (admins and owners)',
+      description: 'The tenant\'s webhook endpoints without their secrets, newest first, paginated. Admins and owners.',
       tags,
       params: TenantParams,
       querystring: WebhookListQuery,
@@ -48,6 +49,7 @@ const webhooks: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       operationId: 'getWebhook',
       summary: 'One webhook (without its secret), with a strong ETag (admins and owners)',
+      description: 'One webhook endpoint without its secret. Send its ETag as If-None-Match to get 304 when it has not changed. Admins and owners.',
       tags,
       params: WebhookParams,
       headers: IfNoneMatchHeaders,
@@ -63,6 +65,7 @@ const webhooks: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       operationId: 'updateWebhook',
       summary: 'Change the URL, event types or active flag of a webhook; active=true re-enables it (admins and owners)',
+      description: 'Changes the URL, the event types or `active`; setting active=true re-enables an endpoint disabled after persistent failures. With If-Match, only at that version.',
       tags,
       params: WebhookParams,
       headers: IfMatchHeaders,
@@ -79,6 +82,7 @@ const webhooks: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       operationId: 'deleteWebhook',
       summary: 'Delete a webhook and its delivery log (admins and owners)',
+      description: 'Deletes the endpoint and its delivery log; deliveries in flight stop. With If-Match, only at that version. Admins and owners.',
       tags,
       params: WebhookParams,
       headers: IfMatchHeaders,
@@ -93,6 +97,7 @@ const webhooks: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       operationId: 'rotateWebhookSecret',
       summary: 'Replace the signing secret; answers the new one, once. The old one also signs for 24 hours (admins and owners)',
+      description: 'Issues a new signing secret, shown only in this answer. Deliveries are signed with both secrets for 24 hours, so receivers can switch without losing any.',
       tags,
       params: WebhookParams,
       body: EmptyBody,

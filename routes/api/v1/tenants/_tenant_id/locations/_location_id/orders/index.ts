@@ -40,6 +40,7 @@ const locationOrders: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       operationId: 'listLocationOrders',
       summary: 'Orders placed at a location, newest first, cursor-paginated',
+      description: 'The orders placed at this location, newest first: pass `next_cursor` as `cursor` for the next page.',
       tags,
       params: LocationParams,
       querystring: LocationOrderListQuery,

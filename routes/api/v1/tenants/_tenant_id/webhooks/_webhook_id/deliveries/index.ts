@@ -32,6 +32,7 @@ const deliveries: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       operationId: 'redeliverWebhookDelivery',
       summary: 'Send a delivery again now, with the same event id, retried for another 24 hours if it fails (admins and owners)',
+      description: 'Queues the delivery again now with the same event id (receivers deduplicate on it), retried for another 24 hours if it fails. The endpoint must be active.',
       tags,
       params: DeliveryParams,
       body: EmptyBody,

@@ -1,6 +1,8 @@
-/** npm run openapi: writes the OpenAPI document the code generates to openapi.json (committed). */
+/** npm run openapi: writes the OpenAPI document the code generates to openapi.json, and the typed client's types from it (both committed). */
 import { writeFile } from 'node:fs/promises'
-import { generateOpenApi, openApiPath } from './openapi-document.js'
+import { clientTypesPath, generateClientTypes, generateOpenApi, openApiPath } from './openapi-document.js'
 
-await writeFile(openApiPath, await generateOpenApi())
-process.stdout.write(`wrote ${openApiPath}\n`)
+const document = await generateOpenApi()
+await writeFile(openApiPath, document)
+await writeFile(clientTypesPath, await generateClientTypes(document))
+process.stdout.write(`wrote ${openApiPath} and ${clientTypesPath}\n`)

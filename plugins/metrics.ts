@@ -15,6 +15,8 @@ export interface Metrics {
     /** A limit check that could not reach its store and let the request through. */
     storeFailure: () => void
   }
+  /** A call of a deprecated operation, by the tenant that made it (null: anonymous). */
+  readonly deprecatedCall: (operation: string, tenantId: string | null) => void
 }
 
 declare module 'fastify' {
@@ -35,7 +37,8 @@ const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.
 const disabled: Metrics = {
   registry: null,
   cache: { hit: () => {}, miss: () => {} },
-  rateLimit: { rejected: () => {}, storeFailure: () => {} }
+  rateLimit: { rejected: () => {}, storeFailure: () => {} },
+  deprecatedCall: () => {}
 }
 
 export default fp(async (app) => {
@@ -66,6 +69,9 @@ export default fp(async (app) => {
   const storeFailures = new Counter({ name: 'rate_limit_store_failures_total', help: 'Rate-limit checks that could not reach the store and let the request through (fail open)', registers })
   const cacheHits = new Counter({ name: 'cache_hits_total', help: 'Cache lookups answered from the cache, by cache', labelNames: ['cache'] as const, registers })
   const cacheMisses = new Counter({ name: 'cache_misses_total', help: 'Cache lookups that fell through to the source, by cache', labelNames: ['cache'] as const, registers })
+  // Per tenant, so the owners of the integrations still calling can be told before the sunset;
+  // only tenants that call a deprecated operation make series.
+  const deprecatedCalls = new Counter({ name: 'http_deprecated_calls_total', help: 'Calls of deprecated operations, by operation and tenant', labelNames: ['operation', 'tenant_id'] as const, registers })
 
   app.decorate('metrics', {
     registry,
@@ -76,7 +82,8 @@ export default fp(async (app) => {
     rateLimit: {
       rejected: (scope: string) => { rejections.inc({ scope }) },
       storeFailure: () => { storeFailures.inc() }
-    }
+    },
+    deprecatedCall: (operation: string, tenantId: string | null) => { deprecatedCalls.inc({ operation, tenant_id: tenantId ?? 'anonymous' }) }
   } satisfies Metrics)
 
   app.addHook('onResponse', (request, reply, done) => {

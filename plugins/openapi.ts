@@ -65,10 +65,13 @@ function withExamples (response: ResponseSchema): ResponseSchema {
 
 /**
  * Every response declares X-Request-ID; those of rate-limited routes (all but the operational
- * ones) the X-RateLimit-* headers; 429 and 503 Retry-After. Success responses get a description.
+ * ones) the X-RateLimit-* headers; 429 and 503 Retry-After; deprecated routes' Deprecation, Sunset
+ * and Link (plugins/deprecation.ts). Success responses get a description.
  */
 function documentResponses (responses: Record<string, ResponseSchema>, route: Pick<RouteOptions, 'config'>): Record<string, ResponseSchema> {
-  const limited = (route.config as { operational?: boolean } | undefined)?.operational !== true
+  const config = route.config as { operational?: boolean, deprecation?: unknown } | undefined
+  const limited = config?.operational !== true
+  const deprecated = config?.deprecation !== undefined
   const documented: Record<string, ResponseSchema> = {}
   for (const [status, response] of Object.entries(responses)) {
     documented[status] = {
@@ -78,6 +81,7 @@ function documentResponses (responses: Record<string, ResponseSchema>, route: Pi
         ...commonHeaders.requestId,
         ...(limited && commonHeaders.rateLimit),
         ...((status === '429' || status === '503') && commonHeaders.retryAfter),
+        ...(deprecated && commonHeaders.deprecation),
         ...response.headers
       }
     }
@@ -99,7 +103,7 @@ export const documentRoute: SwaggerTransform = ({ schema, url, route }) => {
 }
 
 /** Headers every client can count on where they are declared. */
-const requiredHeaders = new Set(['X-Request-ID', 'Retry-After', 'Location', 'ETag'])
+const requiredHeaders = new Set(['X-Request-ID', 'Retry-After', 'Location', 'ETag', 'Deprecation', 'Sunset', 'Link'])
 
 interface HeaderObject { schema?: unknown, description?: string, required?: boolean, $ref?: string }
 interface MediaObject { schema?: { anyOf?: Array<{ type?: unknown }> } & Record<string, unknown>, examples?: Record<string, unknown> }

@@ -11,6 +11,7 @@ import auth from '#plugins/auth.js'
 import cors from '#plugins/cors.js'
 import cursors from '#plugins/cursors.js'
 import database from '#plugins/database.js'
+import deprecation from '#plugins/deprecation.js'
 import errors, { clientErrorHandler, frameworkErrors } from '#plugins/errors.js'
 import events from '#plugins/events.js'
 import inFlight from '#plugins/in-flight.js'
@@ -99,6 +100,8 @@ export async function buildApp (config: AppConfig, options: BuildOptions = {}): 
   // It also answers requests over HANDLER_TIMEOUT_MS.
   await app.register(inFlight)
   await app.register(metrics)
+  // Before any route: it marks the deprecated ones as they are added.
+  await app.register(deprecation)
   await app.register(requestId)
   // Early answers (preflight, 503, 429) carry the security and CORS headers too.
   await app.register(securityHeaders)

@@ -26,5 +26,10 @@ export const commonHeaders = {
     'X-RateLimit-Remaining': Type.Integer({ description: 'Requests left in that budget.' }),
     'X-RateLimit-Reset': Type.Integer({ description: 'Seconds until that budget is full again.' })
   },
-  retryAfter: { 'Retry-After': Type.Integer({ description: 'Seconds to wait before retrying.' }) }
+  retryAfter: { 'Retry-After': Type.Integer({ description: 'Seconds to wait before retrying.' }) },
+  deprecation: {
+    Deprecation: Type.String({ description: 'This operation is deprecated since this instant (RFC 9745: `@` and Unix seconds).', examples: ['@1796083200'] }),
+    Sunset: Type.String({ description: 'When this operation stops answering (RFC 8594, an HTTP date).', examples: ['Wed, 30 Jun 2027 00:00:00 GMT'] }),
+    Link: Type.String({ description: 'Its successor, `rel="successor-version"`.', examples: ['</api/v2/things>; rel="successor-version"'] })
+  }
 }

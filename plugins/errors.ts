@@ -3,7 +3,8 @@ import type { Socket } from 'node:net'
 import fp from 'fastify-plugin'
 import type { FastifyError, FastifyReply, FastifyRequest, FastifySchemaValidationError, FastifyServerOptions } from 'fastify'
 import { isDatabaseUnavailable, isQueryCanceled } from '#db/postgres-errors.js'
-import { AppError, errors, type FieldError } from '#src/errors/index.js'
+import { AppError, detailSource, errors, type FieldError } from '#src/errors/index.js'
+import { localized, preferredLanguage } from '#src/errors/language.js'
 import { OutageLog } from '#src/resilience/outage-log.js'
 import { securityHeaders } from './security-headers.js'
 
@@ -43,7 +44,7 @@ function withoutNullableNoise (validation: FastifySchemaValidationError[]): Fast
   return validation
     .filter((issue) => !(isNullableNoise(issue) && specific.has(issue.instancePath)))
     .map((issue) => issue.keyword === 'type' && issue.params.type !== 'null' && nullable.has(issue.instancePath)
-      ? { ...issue, message: `must be ${String(issue.params.type)} or null` }
+      ? { ...issue, keyword: 'nullableType', message: `must be ${String(issue.params.type)} or null` }
       : issue)
 }
 
@@ -60,7 +61,8 @@ function fieldErrors (validation: FastifySchemaValidationError[]): FieldError[] 
       message = 'is not an allowed property'
     }
     if (issue.keyword === 'enum' && Array.isArray(params.allowedValues)) message = `must be one of: ${params.allowedValues.join(', ')}`
-    return { field: field === '' ? '/' : field, message }
+    const detail: FieldError = { field: field === '' ? '/' : field, message, [detailSource]: { kind: 'validation', keyword: issue.keyword, params } }
+    return detail
   }).filter((detail) => {
     if (seen.has(detail.field)) return false
     seen.add(detail.field)
@@ -106,11 +108,19 @@ export function toAppError (error: FastifyError & { code?: string }, request: Fa
   return errors.INTERNAL_ERROR()
 }
 
+/**
+ * The error in the envelope, its message and details in the client's language (Accept-Language:
+ * English or Arabic), said in Content-Language; the code never changes.
+ */
 export function sendError (reply: FastifyReply, error: AppError): FastifyReply {
   if (error.statusCode === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', '5')
+  const language = preferredLanguage(reply.request.headers['accept-language'])
+  const { message, details } = localized(error, language)
+  const vary = reply.getHeader('vary')
+  reply.header('content-language', language).header('vary', vary === undefined || vary === '' ? 'Accept-Language' : `${String(vary)}, Accept-Language`)
   return reply.code(error.statusCode).send({
     data: null,
-    error: { code: error.code, message: error.message, details: error.details ?? null, request_id: reply.request.id }
+    error: { code: error.code, message, details, request_id: reply.request.id }
   })
 }
 
@@ -136,7 +146,8 @@ export function clientErrorHandler (error: Error & { code?: string }, socket: So
     : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? errors.REQUEST_TIMEOUT() : errors.BAD_REQUEST({ reason: 'malformed' })
   const requestId = randomUUID()
   const body = JSON.stringify({ data: null, error: { code: appError.code, message: appError.message, details: null, request_id: requestId } })
-  const headers = Object.entries(securityHeaders).map(([name, value]) => `${name}: ${value}\r\n`).join('')
+  // Before any header is parsed: English.
+  const headers = Object.entries({ ...securityHeaders, 'content-language': 'en' }).map(([name, value]) => `${name}: ${value}\r\n`).join('')
   if (socket.writable) {
     socket.write(`HTTP/1.1 ${appError.statusCode} ${STATUS_TEXT[appError.statusCode] ?? 'Bad Request'}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nX-Request-ID: ${requestId}\r\n${headers}Connection: close\r\n\r\n${body}`)
   }

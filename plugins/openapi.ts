@@ -10,7 +10,8 @@ export const apiInfo = {
   title: 'Retail Ops API',
   version: '1.0.0',
   description: 'Multi-tenant retail and operations API. Every response is `{ data, error }`; see the ErrorResponse schema for failures, ' +
-    'and each operation\'s error responses for the codes it can answer.',
+    'and each operation\'s error responses for the codes it can answer. Error messages are in English, or in Arabic with ' +
+    '`Accept-Language: ar` (Content-Language says which); codes never change.',
   contact: { name: 'Retail Ops API maintainers', url: 'https://github.com/retail-ops/retail-ops-api/issues' },
   license: { name: 'UNLICENSED', identifier: 'UNLICENSED' }
 }
@@ -81,6 +82,7 @@ function documentResponses (responses: Record<string, ResponseSchema>, route: Pi
         ...commonHeaders.requestId,
         ...(limited && commonHeaders.rateLimit),
         ...((status === '429' || status === '503') && commonHeaders.retryAfter),
+        ...(Number(status) >= 400 && commonHeaders.contentLanguage),
         ...(deprecated && commonHeaders.deprecation),
         ...response.headers
       }
@@ -103,7 +105,7 @@ export const documentRoute: SwaggerTransform = ({ schema, url, route }) => {
 }
 
 /** Headers every client can count on where they are declared. */
-const requiredHeaders = new Set(['X-Request-ID', 'Retry-After', 'Location', 'ETag', 'Deprecation', 'Sunset', 'Link'])
+const requiredHeaders = new Set(['X-Request-ID', 'Retry-After', 'Location', 'ETag', 'Deprecation', 'Sunset', 'Link', 'Content-Language'])
 
 interface HeaderObject { schema?: unknown, description?: string, required?: boolean, $ref?: string }
 interface MediaObject { schema?: { anyOf?: Array<{ type?: unknown }> } & Record<string, unknown>, examples?: Record<string, unknown> }

@@ -1,6 +1,17 @@
 import { errorCatalogue, type ErrorCode, type ReasonOf } from './catalogue.js'
+import { fieldMessages, type FieldMessageKey } from './field-messages.js'
 
 export { codes, errorCatalogue, type ErrorCode } from './catalogue.js'
+
+export type ErrorParams = Record<string, string | number>
+
+/** Where a detail's message comes from, so it can be said in the client's language (src/errors/language.ts). */
+export type DetailSource =
+  | { kind: 'field', key: FieldMessageKey, params: ErrorParams | undefined }
+  | { kind: 'validation', keyword: string, params: Record<string, unknown> }
+
+/** A symbol, so the source never reaches the JSON body (serializers write string keys only). */
+export const detailSource = Symbol('detailSource')
 
 /** One problem with one input, the shape schema validation produces: `{ field: '/price_cents', message }`. */
 export interface FieldError {
@@ -8,9 +19,8 @@ export interface FieldError {
   message: string
   /** Some codes add facts a client can act on (INSUFFICIENT_STOCK: product_id, requested, available). */
   [extra: string]: unknown
+  [detailSource]?: DetailSource
 }
-
-export type ErrorParams = Record<string, string | number>
 
 export interface ErrorOptions<C extends ErrorCode> {
   /** A more specific message of this code, from its `reasons` in the catalogue. */
@@ -20,7 +30,7 @@ export interface ErrorOptions<C extends ErrorCode> {
   details?: FieldError[] | null
 }
 
-function fill (template: string, params: ErrorParams | undefined): string {
+export function fill (template: string, params: ErrorParams | undefined): string {
   if (params === undefined) return template
   return template.replace(/\{(\w+)\}/g, (placeholder, name: string) => String(params[name] ?? placeholder))
 }
@@ -55,3 +65,8 @@ type ErrorFactory<C extends ErrorCode> = (options?: ErrorOptions<C>) => AppError
 export const errors = Object.fromEntries(
   Object.keys(errorCatalogue).map((code) => [code, (options?: ErrorOptions<ErrorCode>) => new AppError(code as ErrorCode, options)])
 ) as { readonly [C in ErrorCode]: ErrorFactory<C> }
+
+/** A detail whose message is one of the catalogue's field messages (src/errors/field-messages.ts), in English; other languages at send time. */
+export function fieldError (field: string, key: FieldMessageKey, params?: ErrorParams, facts: Record<string, unknown> = {}): FieldError {
+  return { field, message: fill(fieldMessages[key].en, params), ...facts, [detailSource]: { kind: 'field', key, params } }
+}

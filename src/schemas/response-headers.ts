@@ -27,6 +27,7 @@ export const commonHeaders = {
     'X-RateLimit-Reset': Type.Integer({ description: 'Seconds until that budget is full again.' })
   },
   retryAfter: { 'Retry-After': Type.Integer({ description: 'Seconds to wait before retrying.' }) },
+  contentLanguage: { 'Content-Language': Type.Union([Type.Literal('en'), Type.Literal('ar')], { description: 'The language of `error.message` and the details\' messages: Arabic when Accept-Language prefers it, else English. Codes are never translated.' }) },
   deprecation: {
     Deprecation: Type.String({ description: 'This operation is deprecated since this instant (RFC 9745: `@` and Unix seconds).', examples: ['@1796083200'] }),
     Sunset: Type.String({ description: 'When this operation stops answering (RFC 8594, an HTTP date).', examples: ['Wed, 30 Jun 2027 00:00:00 GMT'] }),

@@ -3,7 +3,7 @@ import { listUserTenants } from '#db/queries/memberships.js'
 import { lockSessionsOf, revokeUserSessions } from '#db/queries/refresh-tokens.js'
 import { findPasswordHash, findUserById, updateUser } from '#db/queries/users.js'
 import type { Db } from '#db/schema/index.js'
-import { errors } from '../errors/index.js'
+import { errors, fieldError } from '../errors/index.js'
 import type { Me, User } from '../schemas/identity.js'
 import { scopeOf, type AuthContext } from './auth-context.js'
 import { hashPassword, verifyPassword } from './passwords.js'
@@ -26,10 +26,10 @@ export async function updateMe (db: Db, auth: AuthContext, input: UpdateMeInput)
   if (input.name !== undefined) changes.name = input.name.trim()
 
   if (input.new_password !== undefined || input.current_password !== undefined) {
-    if (input.new_password === undefined) throw errors.INVALID_INPUT({ details: [{ field: '/new_password', message: 'is required with current_password' }] })
-    if (input.current_password === undefined) throw errors.INVALID_INPUT({ details: [{ field: '/current_password', message: 'is required to change the password' }] })
+    if (input.new_password === undefined) throw errors.INVALID_INPUT({ details: [fieldError('/new_password', 'requiredWithCurrentPassword')] })
+    if (input.current_password === undefined) throw errors.INVALID_INPUT({ details: [fieldError('/current_password', 'requiredToChangePassword')] })
     const valid = await verifyPassword(await findPasswordHash(db, auth.userId), input.current_password)
-    if (!valid) throw errors.INVALID_INPUT({ details: [{ field: '/current_password', message: 'is incorrect' }] })
+    if (!valid) throw errors.INVALID_INPUT({ details: [fieldError('/current_password', 'incorrectPassword')] })
     changes.password_hash = await hashPassword(input.new_password)
   }
 

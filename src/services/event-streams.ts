@@ -1,6 +1,6 @@
 import { eventBounds } from '#db/queries/events.js'
 import type { Db } from '#db/schema/index.js'
-import { errors } from '../errors/index.js'
+import { errors, fieldError } from '../errors/index.js'
 import { parseTypeFilter } from '../events/catalogue.js'
 import { scopeOf, type AuthContext } from './auth-context.js'
 
@@ -27,6 +27,6 @@ export async function startPosition (db: Db, auth: AuthContext, requested: numbe
 /** The `types` filter, or 422 naming the field. */
 export function typeFilter (text: string | undefined, field: string): ((type: string) => boolean) | null {
   const filter = parseTypeFilter(text)
-  if (filter === undefined) throw errors.INVALID_INPUT({ details: [{ field, message: 'names an event type that does not exist (see the Event schema\'s type)' }] })
+  if (filter === undefined) throw errors.INVALID_INPUT({ details: [fieldError(field, 'unknownEventType')] })
   return filter
 }

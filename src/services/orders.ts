@@ -3,7 +3,7 @@ import { adjustStock, lockProducts, lockSale, type SaleProduct } from '#db/queri
 import type { Db } from '#db/schema/index.js'
 import { uuidv7 } from '#db/ids.js'
 import type { TenantScope } from '#db/tenant-scope.js'
-import { errors, type FieldError } from '../errors/index.js'
+import { errors, type FieldError, fieldError } from '../errors/index.js'
 import type { CreateOrderBody, Order, OrderListQuery, OrderSummary } from '../schemas/orders.js'
 import { hasRole, requireRole, scopeOf, type AuthContext } from './auth-context.js'
 import { cursorPageOf, decodeTimeKey, encodeTimeKey, type CursorCodec, type CursorPage } from './cursor.js'
@@ -24,7 +24,7 @@ function refuseDuplicates (items: CreateOrderBody['items']): void {
   items.forEach((item, index) => {
     const first = firstLine.get(item.product_id)
     if (first === undefined) firstLine.set(item.product_id, index)
-    else problems.push({ field: `/items/${index}/product_id`, message: `repeats /items/${first}/product_id; send one line per product with the total quantity` })
+    else problems.push(fieldError(`/items/${index}/product_id`, 'repeatedProduct', { first: `/items/${first}/product_id` }))
   })
   if (problems.length > 0) throw errors.INVALID_INPUT({ reason: 'duplicateProducts', details: problems })
 }
@@ -33,7 +33,7 @@ function refuseDuplicates (items: CreateOrderBody['items']): void {
 function checkProducts (items: CreateOrderBody['items'], products: Map<string, SaleProduct>): string {
   const unknown: FieldError[] = []
   items.forEach((item, index) => {
-    if (!products.has(item.product_id)) unknown.push({ field: `/items/${index}/product_id`, message: 'no product with this id exists in this tenant' })
+    if (!products.has(item.product_id)) unknown.push(fieldError(`/items/${index}/product_id`, 'unknownProduct'))
   })
   if (unknown.length > 0) throw errors.INVALID_INPUT({ reason: 'unknownProducts', details: unknown })
 
@@ -41,7 +41,7 @@ function checkProducts (items: CreateOrderBody['items'], products: Map<string, S
   const mixed: FieldError[] = []
   items.forEach((item, index) => {
     const other = products.get(item.product_id)!.currency
-    if (other !== currency) mixed.push({ field: `/items/${index}/product_id`, message: `is priced in ${other}, but the order is in ${currency} (from /items/0)` })
+    if (other !== currency) mixed.push(fieldError(`/items/${index}/product_id`, 'otherCurrency', { other, currency }))
   })
   if (mixed.length > 0) throw errors.INVALID_INPUT({ reason: 'mixedCurrencies', details: mixed })
   return currency
@@ -52,7 +52,7 @@ function checkStock (items: CreateOrderBody['items'], products: Map<string, Sale
   const short = items.flatMap((item, index) => {
     const { stock } = products.get(item.product_id)!
     return item.quantity > stock
-      ? [{ field: `/items/${index}/quantity`, message: `only ${stock} in stock`, product_id: item.product_id, requested: item.quantity, available: stock }]
+      ? [fieldError(`/items/${index}/quantity`, 'onlyInStock', { stock }, { product_id: item.product_id, requested: item.quantity, available: stock })]
       : []
   })
   if (short.length > 0) throw errors.INSUFFICIENT_STOCK({ details: short })

@@ -1,4 +1,4 @@
-import { errors } from '../errors/index.js'
+import { errors, fieldError } from '../errors/index.js'
 
 const currencies = new Set(Intl.supportedValuesOf('currency'))
 /** The 249 officially assigned ISO 3166-1 alpha-2 codes (ICU also knows reserved ones such as EU, UK, XK). */
@@ -20,7 +20,7 @@ export function isCurrencyCode (code: string): boolean {
 
 /** A 422 unless `code` is an assigned ISO 3166-1 alpha-2 country code (null and absent pass). */
 export function requireCountry (code: string | null | undefined, field = '/country'): void {
-  if (typeof code === 'string' && !countries.has(code)) throw errors.INVALID_INPUT({ details: [{ field, message: 'is not an ISO 3166-1 alpha-2 country code' }] })
+  if (typeof code === 'string' && !countries.has(code)) throw errors.INVALID_INPUT({ details: [fieldError(field, 'notCountryCode')] })
 }
 
 /** The zone the runtime resolves a name to, or undefined when it knows none (UTC offsets are not names). */
@@ -42,5 +42,5 @@ function resolveTimeZone (zone: string): string | undefined {
 export function requireTimeZone (zone: string | undefined, field = '/timezone'): void {
   if (zone === undefined || canonicalTimeZones.has(zone)) return
   const resolved = resolveTimeZone(zone)
-  if (resolved === undefined || resolved.toLowerCase() === zone.toLowerCase()) throw errors.INVALID_INPUT({ details: [{ field, message: 'is not an IANA time zone' }] })
+  if (resolved === undefined || resolved.toLowerCase() === zone.toLowerCase()) throw errors.INVALID_INPUT({ details: [fieldError(field, 'notTimeZone')] })
 }

@@ -2,7 +2,7 @@ import { countTasks, deleteTask as deleteTaskRow, findTask, findTaskForUpdate, f
 import type { Db, TaskUpdate } from '#db/schema/index.js'
 import { uuidv7 } from '#db/ids.js'
 import { constraints, isForeignKeyViolation } from '#db/postgres-errors.js'
-import { errors } from '../errors/index.js'
+import { errors, fieldError } from '../errors/index.js'
 import { defaultTaskPriority, defaultTaskStatus, type CreateTaskBody, type ReplaceTaskBody, type Task, type TaskListQuery, type UpdateTaskBody } from '../schemas/tasks.js'
 import { requireRole, scopeOf, type AuthContext } from './auth-context.js'
 import { recordChanges, type Change } from './events.js'
@@ -14,7 +14,7 @@ export type TaskRecord = Task & { version: number }
 
 /** The foreign key (tenant_id, assignee_id) -> memberships refused the assignee. */
 function assigneeNotMember (error: unknown): never {
-  if (isForeignKeyViolation(error, constraints.tasksAssigneeMembership)) throw errors.INVALID_INPUT({ details: [{ field: '/assignee_id', message: 'is not a member of this tenant' }] })
+  if (isForeignKeyViolation(error, constraints.tasksAssigneeMembership)) throw errors.INVALID_INPUT({ details: [fieldError('/assignee_id', 'notAMember')] })
   throw error
 }
 

@@ -1,7 +1,7 @@
 import { countWebhooks, deleteWebhook as deleteWebhookRow, findWebhook, insertWebhook, listWebhooks as listWebhookRows, lockTenantWebhooks, lockWebhook, resetDeliveryState, rotateWebhookSecret, updateWebhook as updateWebhookRow, type WebhookChanges } from '#db/queries/webhooks.js'
 import type { Db } from '#db/schema/index.js'
 import { uuidv7 } from '#db/ids.js'
-import { errors } from '../errors/index.js'
+import { errors, fieldError } from '../errors/index.js'
 import type { CreateWebhookBody, UpdateWebhookBody, Webhook, WebhookListQuery } from '../schemas/webhooks.js'
 import { unknownTypes } from '../webhooks/event-types.js'
 import { newWebhookSecret } from '../webhooks/signature.js'
@@ -25,7 +25,7 @@ function checkInput (input: { url?: string | undefined, types?: string[] | undef
       checkWebhookUrl(input.url, policy)
     } catch (error) {
       if (!(error instanceof TargetRefused)) throw error
-      throw errors.INVALID_INPUT({ reason: 'webhookUrl', details: [{ field: '/url', message: error.message }] })
+      throw errors.INVALID_INPUT({ reason: 'webhookUrl', details: [fieldError('/url', 'webhookUrlRefused', { reason: error.message })] })
     }
   }
   const unknown = unknownTypes(input.types ?? [])

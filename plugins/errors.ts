@@ -3,8 +3,9 @@ import type { Socket } from 'node:net'
 import fp from 'fastify-plugin'
 import type { FastifyError, FastifyReply, FastifyRequest, FastifySchemaValidationError, FastifyServerOptions } from 'fastify'
 import { isDatabaseUnavailable, isQueryCanceled } from '#db/postgres-errors.js'
-import { AppError, detailSource, errors, type FieldError } from '#src/errors/index.js'
+import { AppError, detailSource, errors, fieldError, type FieldError } from '#src/errors/index.js'
 import { localized, preferredLanguage } from '#src/errors/language.js'
+import { formatMessages, patternMessages } from '#src/schemas/input-formats.js'
 import { OutageLog } from '#src/resilience/outage-log.js'
 import { securityHeaders } from './security-headers.js'
 
@@ -61,6 +62,11 @@ function fieldErrors (validation: FastifySchemaValidationError[]): FieldError[] 
       message = 'is not an allowed property'
     }
     if (issue.keyword === 'enum' && Array.isArray(params.allowedValues)) message = `must be one of: ${params.allowedValues.join(', ')}`
+    // What the pattern or format expects, in words and with an example, never the expression.
+    const expected = issue.keyword === 'pattern'
+      ? patternMessages.get(String(params.pattern)) ?? 'otherPattern'
+      : issue.keyword === 'format' ? formatMessages.get(String(params.format)) : undefined
+    if (expected !== undefined) return fieldError(field === '' ? '/' : field, expected)
     const detail: FieldError = { field: field === '' ? '/' : field, message, [detailSource]: { kind: 'validation', keyword: issue.keyword, params } }
     return detail
   }).filter((detail) => {
@@ -83,10 +89,27 @@ function poolExhausted (request: FastifyRequest, error: Error): boolean {
  * Turns anything thrown into the envelope, logging server faults with the request id; a failing
  * database or a full pool is logged once per interval, with the number of requests it affected.
  */
+/**
+ * A request without the body its route requires: each required property is reported missing
+ * (`/reason`: "must have required property 'reason'"), not "body must be object".
+ */
+function missingBody (request: FastifyRequest): FieldError[] | undefined {
+  if (request.body !== undefined && request.body !== null) return undefined
+  let schema = request.routeOptions.schema?.body as { $ref?: string, required?: unknown } | undefined
+  if (typeof schema?.$ref === 'string') schema = request.server.getSchema(schema.$ref) as typeof schema
+  if (!Array.isArray(schema?.required) || schema.required.length === 0) return undefined
+  return schema.required.map((name) => {
+    const missingProperty = String(name)
+    const detail: FieldError = { field: `/${missingProperty}`, message: `must have required property '${missingProperty}'`, [detailSource]: { kind: 'validation', keyword: 'required', params: { missingProperty } } }
+    return detail
+  })
+}
+
 export function toAppError (error: FastifyError & { code?: string }, request: FastifyRequest, outages: OutageLog): AppError {
   if (error instanceof AppError) return error
   if (error.validation !== undefined) {
-    return errors.INVALID_INPUT({ reason: error.validationContext, details: fieldErrors(error.validation) })
+    const details = (error.validationContext === 'body' ? missingBody(request) : undefined) ?? fieldErrors(error.validation)
+    return errors.INVALID_INPUT({ reason: error.validationContext, details })
   }
   const mapped = fastifyCodes[error.code]
   if (mapped !== undefined) return mapped()

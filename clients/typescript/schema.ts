@@ -2873,10 +2873,7 @@ export interface operations {
             query?: {
                 /** @description Send the events after this id first (as `Last-Event-ID`, which wins); absent: only new events. */
                 after?: number;
-                /**
-                 * @description Comma-separated event types or `<resource>.*` wildcards; absent: every type.
-                 * @example product.*,order.paid
-                 */
+                /** @description Comma-separated event types or `<resource>.*` wildcards; absent: every type. */
                 types?: string;
                 /** @description A single-use ticket from POST .../events/tickets, for EventSource, which cannot send Authorization. */
                 ticket?: string;
@@ -5694,9 +5691,7 @@ export interface operations {
     listProducts: {
         parameters: {
             query?: {
-                /** @example hot-drinks */
                 category?: string;
-                /** @example hot-drinks */
                 subcategory?: string;
                 /** @description Case-insensitive substring of the name; % and _ match themselves. */
                 q?: string;

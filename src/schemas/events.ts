@@ -39,8 +39,10 @@ export const EventStreamQuery = Type.Object({
   ticket: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'A single-use ticket from POST .../events/tickets, for EventSource, which cannot send Authorization.' }))
 }, { additionalProperties: false })
 
+export const LastEventId = Type.String({ pattern: '^[0-9]{1,15}$', maxLength: 15, description: 'The id of the last event received: the stream resumes after it.' })
+
 export const EventStreamHeaders = Type.Object({
-  'last-event-id': Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$', maxLength: 15, description: 'The id of the last event received: the stream resumes after it.' }))
+  'last-event-id': Type.Optional(LastEventId)
 })
 
 export const StreamTicket = Type.Object({

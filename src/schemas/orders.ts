@@ -63,8 +63,10 @@ export const CreateOrderBody = Type.Object({
 }, { $id: 'CreateOrderRequest', additionalProperties: false })
 export type CreateOrderBody = Static<typeof CreateOrderBody>
 
+export const VoidReason = Type.String({ minLength: 1, maxLength: 500, pattern: '\\S', description: 'Why the order is voided; recorded with who and when.' })
+
 export const VoidOrderBody = Type.Object({
-  reason: Type.String({ minLength: 1, maxLength: 500, pattern: '\\S', description: 'Why the order is voided; recorded with who and when.' })
+  reason: VoidReason
 }, { $id: 'VoidOrderRequest', additionalProperties: false })
 export type VoidOrderBody = Static<typeof VoidOrderBody>
 

@@ -13,7 +13,7 @@ const WebhookUrl = Type.String({
   examples: ['https://hooks.example.com/retail-ops']
 })
 
-const EventTypePattern = Type.String({
+export const EventTypePattern = Type.String({
   minLength: 3,
   maxLength: 64,
   pattern: '^[a-z_]+\\.([a-z_]+|\\*)$',

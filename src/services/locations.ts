@@ -7,7 +7,7 @@ import type { CreateLocationBody, Location, LocationListQuery, UpdateLocationBod
 import { requireRole, scopeOf, type AuthContext } from './auth-context.js'
 import { recordChanges } from './events.js'
 import { fetchPage, parseSort, type Page } from './pagination.js'
-import { requireCountry, requireTimeZone } from './reference-data.js'
+import { countryProblem, rejectProblems, timeZoneProblem } from './reference-data.js'
 import { rejectedWrite, writeGuardFor } from './writes.js'
 
 /** A location as stored: the API shape plus the version its ETag is made from. */
@@ -15,8 +15,7 @@ export type LocationRecord = Location & { version: number }
 
 export async function createLocation (db: Db, auth: AuthContext, input: CreateLocationBody): Promise<LocationRecord> {
   requireRole(auth, 'member')
-  requireTimeZone(input.timezone)
-  requireCountry(input.country)
+  rejectProblems(timeZoneProblem(input.timezone), countryProblem(input.country))
   return await db.transaction().execute(async (trx) => {
     const location = await insertLocation(trx, scopeOf(auth), {
       id: uuidv7(),
@@ -53,8 +52,7 @@ export async function listLocations (db: Db, auth: AuthContext, query: LocationL
 /** Partial update: absent keys stay as they are, null clears a nullable field. */
 export async function updateLocation (db: Db, auth: AuthContext, id: string, changes: UpdateLocationBody, versions?: number[]): Promise<LocationRecord> {
   const guard = writeGuardFor(auth, versions)
-  requireTimeZone(changes.timezone)
-  requireCountry(changes.country)
+  rejectProblems(timeZoneProblem(changes.timezone), countryProblem(changes.country))
   const scope = scopeOf(auth)
   const updated = await db.transaction().execute(async (trx) => {
     const row = await updateLocationRow(trx, scope, id, changes, guard)

@@ -29,21 +29,27 @@ function refuseDuplicates (items: CreateOrderBody['items']): void {
   if (problems.length > 0) throw errors.INVALID_INPUT({ reason: 'duplicateProducts', details: problems })
 }
 
-/** Unknown products (or another tenant's, which look the same) and mixed currencies are 422. */
+/**
+ * Unknown products (or another tenant's, which look the same) and mixed currencies are one 422
+ * with every line at fault; the order's currency is that of its first known product.
+ */
 function checkProducts (items: CreateOrderBody['items'], products: Map<string, SaleProduct>): string {
   const unknown: FieldError[] = []
-  items.forEach((item, index) => {
-    if (!products.has(item.product_id)) unknown.push(fieldError(`/items/${index}/product_id`, 'unknownProduct'))
-  })
-  if (unknown.length > 0) throw errors.INVALID_INPUT({ reason: 'unknownProducts', details: unknown })
-
-  const currency = products.get(items[0]!.product_id)!.currency
   const mixed: FieldError[] = []
+  let currency: string | undefined
   items.forEach((item, index) => {
-    const other = products.get(item.product_id)!.currency
-    if (other !== currency) mixed.push(fieldError(`/items/${index}/product_id`, 'otherCurrency', { other, currency }))
+    const product = products.get(item.product_id)
+    if (product === undefined) {
+      unknown.push(fieldError(`/items/${index}/product_id`, 'unknownProduct'))
+      return
+    }
+    currency ??= product.currency
+    if (product.currency !== currency) mixed.push(fieldError(`/items/${index}/product_id`, 'otherCurrency', { other: product.currency, currency }))
   })
-  if (mixed.length > 0) throw errors.INVALID_INPUT({ reason: 'mixedCurrencies', details: mixed })
+  if (unknown.length > 0 || mixed.length > 0 || currency === undefined) {
+    const reason = mixed.length === 0 ? 'unknownProducts' : unknown.length === 0 ? 'mixedCurrencies' : 'body'
+    throw errors.INVALID_INPUT({ reason, details: [...unknown, ...mixed].sort((a, b) => a.field.localeCompare(b.field, 'en', { numeric: true })) })
+  }
   return currency
 }
 

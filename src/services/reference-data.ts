@@ -1,4 +1,4 @@
-import { errors, fieldError } from '../errors/index.js'
+import { errors, fieldError, type FieldError } from '../errors/index.js'
 
 const currencies = new Set(Intl.supportedValuesOf('currency'))
 /** The 249 officially assigned ISO 3166-1 alpha-2 codes (ICU also knows reserved ones such as EU, UK, XK). */
@@ -18,9 +18,15 @@ export function isCurrencyCode (code: string): boolean {
   return currencies.has(code)
 }
 
-/** A 422 unless `code` is an assigned ISO 3166-1 alpha-2 country code (null and absent pass). */
-export function requireCountry (code: string | null | undefined, field = '/country'): void {
-  if (typeof code === 'string' && !countries.has(code)) throw errors.INVALID_INPUT({ details: [fieldError(field, 'notCountryCode')] })
+/** The problem with `code` unless it is an assigned ISO 3166-1 alpha-2 country code (null and absent pass). */
+export function countryProblem (code: string | null | undefined, field = '/country'): FieldError | undefined {
+  return typeof code === 'string' && !countries.has(code) ? fieldError(field, 'notCountryCode') : undefined
+}
+
+/** One 422 with every problem found, so a client fixes them all at once; nothing when there are none. */
+export function rejectProblems (...problems: Array<FieldError | undefined>): void {
+  const found = problems.filter((problem) => problem !== undefined)
+  if (found.length > 0) throw errors.INVALID_INPUT({ details: found })
 }
 
 /** The zone the runtime resolves a name to, or undefined when it knows none (UTC offsets are not names). */
@@ -34,13 +40,13 @@ function resolveTimeZone (zone: string): string | undefined {
 }
 
 /**
- * A 422 unless `zone` is an IANA time zone name. Intl lists only ICU's canonical names, which are
+ * The problem with `zone` unless it is an IANA time zone name. Intl lists only ICU's canonical names, which are
  * often the older ones (Asia/Calcutta, Europe/Kiev), so current names and links (Asia/Kolkata,
  * Europe/Kyiv, US/Eastern) are accepted when the runtime resolves them. A canonical name in the wrong
  * case (europe/berlin) is refused, so stored names read as the tz database spells them.
  */
-export function requireTimeZone (zone: string | undefined, field = '/timezone'): void {
-  if (zone === undefined || canonicalTimeZones.has(zone)) return
+export function timeZoneProblem (zone: string | undefined, field = '/timezone'): FieldError | undefined {
+  if (zone === undefined || canonicalTimeZones.has(zone)) return undefined
   const resolved = resolveTimeZone(zone)
-  if (resolved === undefined || resolved.toLowerCase() === zone.toLowerCase()) throw errors.INVALID_INPUT({ details: [fieldError(field, 'notTimeZone')] })
+  return resolved === undefined || resolved.toLowerCase() === zone.toLowerCase() ? fieldError(field, 'notTimeZone') : undefined
 }

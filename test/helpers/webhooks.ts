@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import type { FastifyInstance } from 'fastify'
 import type { WebhookDelivery } from '#src/schemas/webhooks.js'
 import { bearer, type TestSession } from './identity.js'
+import { eventually } from './webhook-receiver.js'
 
 /** What creating a webhook answers: the webhook and its secret. */
 export interface CreatedWebhook {
@@ -30,10 +31,13 @@ export async function deliveriesOf (app: FastifyInstance, session: TestSession, 
   return response.json().data
 }
 
-/** The outbox id of the event of `type` about `resourceId`. */
+/**
+ * The outbox id of the event of `type` about `resourceId`, once the sequencer has numbered it
+ * (shortly after the write commits: src/events/sequencer.ts).
+ */
 export async function eventIdOf (app: FastifyInstance, tenantId: string, type: string, resourceId: string): Promise<number> {
-  const row = await app.db.selectFrom('events').select('id')
+  const row = await eventually(async () => await app.db.selectFrom('events').select('id')
     .where('tenant_id', '=', tenantId).where('type', '=', type).where('resource_id', '=', resourceId)
-    .executeTakeFirstOrThrow()
+    .executeTakeFirst(), { what: `the ${type} event of ${resourceId} to be numbered` })
   return Number(row.id)
 }

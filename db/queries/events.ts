@@ -22,7 +22,7 @@ const RECORD_EVENTS = `
 insert into event_inbox (tenant_id, type, resource_id, actor_id, data)
 select $1, e.type, e.resource_id, e.actor_id,
   coalesce(e.data, (select product_event_data(p) from products p where p.tenant_id = $1 and p.id = e.resource_id))
-from unnest($2::text[], $3::uuid[], $4::uuid[], $5::jsonb[]) with ordinality as e(type, resource_id, actor_id, data, position)
+from unnest($2::text[], $3::uuid[], $4::uuid[], $5::json[]) with ordinality as e(type, resource_id, actor_id, data, position)
 order by e.position`
 
 export async function recordEvents (trx: Trx, scope: TenantScope, events: readonly NewEvent[]): Promise<void> {

@@ -56,7 +56,7 @@ with input as (
 ), evented as (
   insert into event_inbox (tenant_id, type, resource_id, actor_id, data)
   select i.tenant_id, 'product.created', i.id, i.created_by,
-    jsonb_build_object(
+    json_build_object(
       'id', i.id, 'name', i.name, 'description', i.description, 'price_cents', i.price_cents,
       'currency', i.currency, 'stock', i.stock, 'category', i.category, 'subcategory', i.subcategory,
       'sku', i.sku, 'created_by', i.created_by, 'created_at', api_timestamp(i.created_at),

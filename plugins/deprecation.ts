@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin'
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
+import { hooksOf } from '#src/http/route-hooks.js'
 
 /** Marks an operation deprecated: `config: { deprecation: { since, sunset, successor } }` on the route. */
 export interface Deprecation {
@@ -35,11 +36,6 @@ export function deprecationHeaders (deprecation: Deprecation): Record<string, st
   }
 }
 
-/** A route's hooks of one kind as a list (Fastify takes one, a list, or none). */
-function hooks<T> (value: T | T[] | undefined): T[] {
-  return value === undefined ? [] : Array.isArray(value) ? value : [value]
-}
-
 /**
  * The deprecation path: a route with `config.deprecation` is marked `deprecated: true` in the
  * OpenAPI document (with its headers declared, plugins/openapi.ts), answers with Deprecation,
@@ -63,7 +59,7 @@ export default fp(async (app) => {
       app.metrics.deprecatedCall(operation, request.authContext?.tenantId ?? null)
       done()
     }
-    route.onSend = [...hooks(route.onSend), announce]
-    route.onResponse = [...hooks(route.onResponse), count]
+    route.onSend = [...hooksOf(route.onSend), announce]
+    route.onResponse = [...hooksOf(route.onResponse), count]
   })
 }, { name: 'deprecation', dependencies: ['metrics'] })

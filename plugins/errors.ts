@@ -62,12 +62,13 @@ function fieldErrors (validation: FastifySchemaValidationError[]): FieldError[] 
       message = 'is not an allowed property'
     }
     if (issue.keyword === 'enum' && Array.isArray(params.allowedValues)) message = `must be one of: ${params.allowedValues.join(', ')}`
+    if (field === '') field = '/'
     // What the pattern or format expects, in words and with an example, never the expression.
     const expected = issue.keyword === 'pattern'
       ? patternMessages.get(String(params.pattern)) ?? 'otherPattern'
       : issue.keyword === 'format' ? formatMessages.get(String(params.format)) : undefined
-    if (expected !== undefined) return fieldError(field === '' ? '/' : field, expected)
-    const detail: FieldError = { field: field === '' ? '/' : field, message, [detailSource]: { kind: 'validation', keyword: issue.keyword, params } }
+    if (expected !== undefined) return fieldError(field, expected)
+    const detail: FieldError = { field, message, [detailSource]: { kind: 'validation', keyword: issue.keyword, params } }
     return detail
   }).filter((detail) => {
     if (seen.has(detail.field)) return false
@@ -86,30 +87,28 @@ function poolExhausted (request: FastifyRequest, error: Error): boolean {
 }
 
 /**
- * Turns anything thrown into the envelope, logging server faults with the request id; a failing
- * database or a full pool is logged once per interval, with the number of requests it affected.
+ * A request without the body its route requires fails as if each required property were missing
+ * (`/reason`: "must have required property 'reason'"), not as "body must be object".
  */
-/**
- * A request without the body its route requires: each required property is reported missing
- * (`/reason`: "must have required property 'reason'"), not "body must be object".
- */
-function missingBody (request: FastifyRequest): FieldError[] | undefined {
+function missingBodyIssues (request: FastifyRequest): FastifySchemaValidationError[] | undefined {
   if (request.body !== undefined && request.body !== null) return undefined
   let schema = request.routeOptions.schema?.body as { $ref?: string, required?: unknown } | undefined
   if (typeof schema?.$ref === 'string') schema = request.server.getSchema(schema.$ref) as typeof schema
   if (!Array.isArray(schema?.required) || schema.required.length === 0) return undefined
-  return schema.required.map((name) => {
-    const missingProperty = String(name)
-    const detail: FieldError = { field: `/${missingProperty}`, message: `must have required property '${missingProperty}'`, [detailSource]: { kind: 'validation', keyword: 'required', params: { missingProperty } } }
-    return detail
-  })
+  return schema.required.map((name) => ({
+    keyword: 'required', instancePath: '', schemaPath: '#/required', params: { missingProperty: String(name) }, message: `must have required property '${String(name)}'`
+  }))
 }
 
+/**
+ * Turns anything thrown into the envelope, logging server faults with the request id; a failing
+ * database or a full pool is logged once per interval, with the number of requests it affected.
+ */
 export function toAppError (error: FastifyError & { code?: string }, request: FastifyRequest, outages: OutageLog): AppError {
   if (error instanceof AppError) return error
   if (error.validation !== undefined) {
-    const details = (error.validationContext === 'body' ? missingBody(request) : undefined) ?? fieldErrors(error.validation)
-    return errors.INVALID_INPUT({ reason: error.validationContext, details })
+    const issues = (error.validationContext === 'body' ? missingBodyIssues(request) : undefined) ?? error.validation
+    return errors.INVALID_INPUT({ reason: error.validationContext, details: fieldErrors(issues) })
   }
   const mapped = fastifyCodes[error.code]
   if (mapped !== undefined) return mapped()

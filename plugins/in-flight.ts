@@ -2,6 +2,7 @@ import fp from 'fastify-plugin'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { errors } from '#src/errors/index.js'
 import { ArrivalList, type ArrivalLinks } from '#src/http/arrival-list.js'
+import { hooksOf } from '#src/http/route-hooks.js'
 import { sendError } from './errors.js'
 
 declare module 'fastify' {
@@ -22,14 +23,15 @@ declare module 'fastify' {
 /**
  * Tracks the requests in flight and answers any that takes longer than HANDLER_TIMEOUT_MS with
  * 503 SERVICE_UNAVAILABLE (in the envelope, with Retry-After); once that answer is out,
- * `timeoutSignal(request)` aborts, so work that watches it is rolled back instead of committed. DB_STATEMENT_TIMEOUT_MS, which is
- * shorter, cancels a query itself, so a slow query cannot hold a pool connection past it.
+ * `timeoutSignal(request)` aborts, so work that watches it is rolled back instead of committed.
+ * DB_STATEMENT_TIMEOUT_MS, which is shorter, cancels a query itself, so a slow query cannot hold
+ * a pool connection past it.
  *
  * Fastify's own `handlerTimeout` does the same with an AbortController, a timer and a 'close'
  * listener per request, which showed in CPU profiles of small requests. Every request has the
- * same limit, so requests expire in the order they arrived: a list threaded through the requests (src/http/arrival-list.ts, which says why not a
- * Map) and a single timer set for the oldest deadline do the job, at a few pointer writes per
- * request.
+ * same limit, so requests expire in the order they arrived: a list threaded through the requests
+ * (src/http/arrival-list.ts, which says why not a Map) and a single timer set for the oldest
+ * deadline do the job, at a few pointer writes per request.
  */
 export default fp(async (app) => {
   const timeoutMs = app.config.HANDLER_TIMEOUT_MS
@@ -98,8 +100,7 @@ export default fp(async (app) => {
   }
   app.addHook('onRoute', (route) => {
     if (route.config?.longLived !== true) return
-    const own = route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest]
-    route.onRequest = [releaseStream, ...own]
+    route.onRequest = [releaseStream, ...hooksOf(route.onRequest)]
   })
   // A client that disconnects before the answer gets no onResponse.
   app.addHook('onRequestAbort', (request, done) => {

@@ -146,31 +146,33 @@ function addIntegerFormats (node: unknown): void {
   for (const value of Object.values(node)) addIntegerFormats(value)
 }
 
+function * operationsOf (document: DocumentObject): Generator<OperationObject> {
+  for (const methods of Object.values(document.paths ?? {})) yield * Object.values(methods)
+}
+
+/** Replaces each named part with a `$ref` to one shared copy, kept in `shared` (the first seen wins). */
+function shareByName<T> (parts: Record<string, T> | undefined, shared: Record<string, T>, kind: 'headers' | 'examples', shape: (part: T, name: string) => T = (part) => part): void {
+  for (const [name, part] of Object.entries(parts ?? {})) {
+    shared[name] ??= shape(part, name)
+    parts![name] = { $ref: `#/components/${kind}/${name}` } as T
+  }
+}
+
 /**
- * What @fastify/swagger cannot say itself, done once the document is built: integer formats, response headers
- * and the error examples (named by their code) become shared components, headers required where
- * always sent, and a body whose schema accepts null is optional.
+ * What @fastify/swagger cannot say itself, done once the document is built: response headers and
+ * the error examples (named by their code) become shared components, headers required where
+ * always sent; a body whose schema accepts null is optional; integers get their formats.
  */
 function finishDocument (document: DocumentObject): void {
   const headers: Record<string, HeaderObject> = {}
   const examples: Record<string, unknown> = {}
-  for (const methods of Object.values(document.paths ?? {})) {
-    for (const operation of Object.values(methods)) {
-      for (const response of Object.values(operation.responses ?? {})) {
-        for (const [name, header] of Object.entries(response.headers ?? {})) {
-          headers[name] ??= { ...header, ...(requiredHeaders.has(name) && { required: true }) }
-          response.headers![name] = { $ref: `#/components/headers/${name}` }
-        }
-        for (const media of Object.values(response.content ?? {})) {
-          for (const [name, example] of Object.entries(media.examples ?? {})) {
-            examples[name] ??= example
-            media.examples![name] = { $ref: `#/components/examples/${name}` }
-          }
-        }
-      }
-      const media = operation.requestBody?.content?.['application/json']
-      if (operation.requestBody !== undefined && media?.schema?.anyOf?.some((member) => member.type === 'null') === true) operation.requestBody.required = false
+  for (const operation of operationsOf(document)) {
+    for (const response of Object.values(operation.responses ?? {})) {
+      shareByName(response.headers, headers, 'headers', (header, name) => ({ ...header, ...(requiredHeaders.has(name) && { required: true }) }))
+      for (const media of Object.values(response.content ?? {})) shareByName(media.examples, examples, 'examples')
     }
+    const body = operation.requestBody
+    if (body?.content?.['application/json']?.schema?.anyOf?.some((member) => member.type === 'null') === true) body.required = false
   }
   document.components = { ...document.components, headers, examples }
   // The servers listed are this API's own public endpoints, not internal ones.

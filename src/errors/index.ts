@@ -30,6 +30,11 @@ export interface ErrorOptions<C extends ErrorCode> {
   details?: FieldError[] | null
 }
 
+/** A catalogue entry's message (in any language): the reason's when it has one, filled from the params. */
+export function messageOf (entry: { message: string, reasons?: Record<string, string> }, reason: string | undefined, params: ErrorParams | undefined): string {
+  return fill(reason === undefined ? entry.message : entry.reasons?.[reason] ?? entry.message, params)
+}
+
 export function fill (template: string, params: ErrorParams | undefined): string {
   if (params === undefined) return template
   return template.replace(/\{(\w+)\}/g, (placeholder, name: string) => String(params[name] ?? placeholder))
@@ -47,12 +52,10 @@ export class AppError extends Error {
   readonly details: FieldError[] | null
 
   constructor (code: ErrorCode, options: { reason?: string | undefined, params?: ErrorParams | undefined, details?: FieldError[] | null | undefined } = {}) {
-    const entry: { status: number, message: string, reasons?: Record<string, string> } = errorCatalogue[code]
-    const template = options.reason === undefined ? entry.message : entry.reasons?.[options.reason] ?? entry.message
-    super(fill(template, options.params))
+    super(messageOf(errorCatalogue[code], options.reason, options.params))
     this.name = 'AppError'
     this.code = code
-    this.statusCode = entry.status
+    this.statusCode = errorCatalogue[code].status
     this.reason = options.reason
     this.params = options.params
     this.details = options.details ?? null

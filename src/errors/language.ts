@@ -1,6 +1,6 @@
 import { arabicCatalogue } from './catalogue-ar.js'
 import { fieldMessages } from './field-messages.js'
-import { detailSource, fill, type AppError, type FieldError } from './index.js'
+import { detailSource, fill, messageOf, type AppError, type FieldError } from './index.js'
 import { validationMessagesAr } from './validation-messages-ar.js'
 
 /** The languages error messages are written in; English unless the client asks for another. */
@@ -44,7 +44,5 @@ function arabicDetail (detail: FieldError): FieldError {
 /** The message and details of an error in `language` (codes, fields and facts unchanged). */
 export function localized (error: AppError, language: Language): { message: string, details: FieldError[] | null } {
   if (language === 'en') return { message: error.message, details: error.details }
-  const entry: { message: string, reasons?: Record<string, string> } = arabicCatalogue[error.code]
-  const template = error.reason === undefined ? entry.message : entry.reasons?.[error.reason] ?? entry.message
-  return { message: fill(template, error.params), details: error.details?.map(arabicDetail) ?? null }
+  return { message: messageOf(arabicCatalogue[error.code], error.reason, error.params), details: error.details?.map(arabicDetail) ?? null }
 }

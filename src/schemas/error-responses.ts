@@ -1,5 +1,6 @@
 import { Type } from 'typebox'
 import { codes, errorCatalogue, type ErrorCode } from '../errors/catalogue.js'
+import { fieldError, fill, type FieldError } from '../errors/index.js'
 import type { ErrorEnvelope } from './envelope.js'
 import type { Static } from 'typebox'
 
@@ -35,9 +36,9 @@ const statusDescriptions: Record<ErrorStatus, string> = {
 }
 
 /** Example `details` for the codes that carry some; the others have `details: null`. */
-const exampleDetails: Partial<Record<ErrorCode, Array<Record<string, unknown>>>> = {
+const exampleDetails: Partial<Record<ErrorCode, FieldError[]>> = {
   [codes.INVALID_INPUT]: [{ field: '/price_cents', message: 'must be >= 0' }],
-  [codes.INSUFFICIENT_STOCK]: [{ field: '/lines/0/quantity', message: 'Only 2 left.', product_id: '0190a5c4-1f3a-7c2e-8a7b-3c9d2e4f5a6b', available: 2 }]
+  [codes.INSUFFICIENT_STOCK]: [fieldError('/items/0/quantity', 'onlyInStock', { stock: 2 }, { product_id: '0190a5c4-1f3a-7c2e-8a7b-3c9d2e4f5a6b', requested: 3, available: 2 })]
 }
 
 /** Values for the `{name}` placeholders of catalogue messages, in examples. */
@@ -46,7 +47,7 @@ const exampleParams: Record<string, string> = { limit: '20', role: 'admin', meth
 type ErrorEnvelopeType = Static<typeof ErrorEnvelope>
 
 function exampleOf (code: ErrorCode): { summary: string, value: ErrorEnvelopeType } {
-  const message = errorCatalogue[code].message.replace(/\{(\w+)\}/g, (_match, name: string) => exampleParams[name] ?? name)
+  const message = fill(errorCatalogue[code].message, exampleParams)
   return {
     summary: code,
     value: { data: null, error: { code, message, details: (exampleDetails[code] ?? null) as ErrorEnvelopeType['error']['details'], request_id: '9b2f1c3e-7d4a-4e8b-a1f0-5c6d7e8f9a0b' } }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import type { FastifyInstance } from 'fastify'
 import type { WebhookDelivery } from '#src/schemas/webhooks.js'
 import { bearer, type TestSession } from './identity.js'
-import { eventually } from './webhook-receiver.js'
+import { eventsNumbered } from './events.js'
 
 /** What creating a webhook answers: the webhook and its secret. */
 export interface CreatedWebhook {
@@ -31,13 +31,11 @@ export async function deliveriesOf (app: FastifyInstance, session: TestSession, 
   return response.json().data
 }
 
-/**
- * The outbox id of the event of `type` about `resourceId`, once the sequencer has numbered it
- * (shortly after the write commits: src/events/sequencer.ts).
- */
+/** The outbox id of the event of `type` about `resourceId`, once the sequencer has numbered it. */
 export async function eventIdOf (app: FastifyInstance, tenantId: string, type: string, resourceId: string): Promise<number> {
-  const row = await eventually(async () => await app.db.selectFrom('events').select('id')
+  await eventsNumbered(app)
+  const row = await app.db.selectFrom('events').select('id')
     .where('tenant_id', '=', tenantId).where('type', '=', type).where('resource_id', '=', resourceId)
-    .executeTakeFirst(), { what: `the ${type} event of ${resourceId} to be numbered` })
+    .executeTakeFirstOrThrow()
   return Number(row.id)
 }

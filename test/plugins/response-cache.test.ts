@@ -3,6 +3,7 @@ import assert from 'node:assert/strict'
 import type { FastifyInstance } from 'fastify'
 import { buildTestApp, migratedDatabase, useTestApp, type TestDatabase } from '../helpers/app.js'
 import { createLocation, createProduct } from '../helpers/catalogue.js'
+import { writesSettled } from '../helpers/events.js'
 import { bearer, registerUser, type TestSession } from '../helpers/identity.js'
 import { placeOrder } from '../helpers/orders.js'
 import { describeWithRedis, redisUrl, storeEnv, uniquePrefix } from '../helpers/rate-limit.js'
@@ -21,6 +22,7 @@ describe(`response cache (${store} store)`, () => {
   test('a product read is a MISS, then a HIT with the same body and ETag; If-None-Match on a HIT is 304', async () => {
     const owner = await registerUser(context.app)
     const product = await createProduct(context.app, owner, { stock: 7 })
+    await writesSettled(context.app)
     const first = await get(owner, productUrl(owner, product.id))
     assert.equal(first.headers['x-cache'], 'MISS')
     const second = await get(owner, productUrl(owner, product.id))
@@ -37,6 +39,7 @@ describe(`response cache (${store} store)`, () => {
   test('a product write invalidates reads of the one product and of the lists', async () => {
     const owner = await registerUser(context.app)
     const product = await createProduct(context.app, owner, { stock: 7 })
+    await writesSettled(context.app)
     await get(owner, productUrl(owner, product.id))
     await get(owner, productUrl(owner))
     assert.equal((await get(owner, productUrl(owner))).headers['x-cache'], 'HIT')
@@ -58,6 +61,7 @@ describe(`response cache (${store} store)`, () => {
     const owner = await registerUser(context.app)
     const product = await createProduct(context.app, owner, { stock: 10 })
     const location = await createLocation(context.app, owner)
+    await writesSettled(context.app)
     await get(owner, productUrl(owner, product.id))
     assert.equal((await get(owner, productUrl(owner, product.id))).headers['x-cache'], 'HIT')
 
@@ -75,6 +79,7 @@ describe(`response cache (${store} store)`, () => {
     const a = await registerUser(context.app)
     const b = await registerUser(context.app)
     const product = await createProduct(context.app, a)
+    await writesSettled(context.app)
     await get(a, productUrl(a, product.id))
     assert.equal((await get(a, productUrl(a, product.id))).headers['x-cache'], 'HIT')
     const stolen = await get(b, productUrl(a, product.id))

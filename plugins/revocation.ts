@@ -1,13 +1,22 @@
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { findMembershipVersion } from '#db/queries/memberships.js'
 import { recentlyEndedSessions } from '#db/queries/refresh-tokens.js'
 import { tenantScope } from '#db/tenant-scope.js'
 import { Revocations } from '#src/auth/revocations.js'
+import { hooksOf } from '#src/http/route-hooks.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** Ended sessions and membership versions every access token is checked against (plugins/auth.ts). */
     revocations: Revocations
+  }
+  interface FastifyContextConfig {
+    /**
+     * The route ends sessions or changes memberships: its success is answered only once this
+     * instance has applied the change too, so the caller's next request here already sees it.
+     */
+    changesAccess?: boolean
   }
 }
 
@@ -47,6 +56,16 @@ export default fp(async (app) => {
   app.pgListener.onSynchronise(async () => {
     revocations.forgetMemberships()
     for (const session of await recentlyEndedSessions(app.db, ttlSeconds)) revocations.revokeSession(session.family_id, Date.parse(session.revoked_at))
+  })
+
+  // Other instances apply a change when its notice arrives (milliseconds); the one that made it
+  // waits for its own before answering, so a token it just revoked is never accepted by it again.
+  const appliedHere = async (_request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> => {
+    if (reply.statusCode < 400) await app.pgListener.caughtUp()
+    return payload
+  }
+  app.addHook('onRoute', (route) => {
+    if (route.config?.changesAccess === true) route.onSend = [...hooksOf(route.onSend), appliedHere]
   })
 
   const pruning = setInterval(() => { revocations.prune() }, 60_000)

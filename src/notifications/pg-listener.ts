@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import pg from 'pg'
 
 /** The part of a pino logger this needs. */
@@ -16,6 +17,9 @@ export interface PgListenerOptions {
 
 type Handler = (payload: string) => void
 
+/** The channel caughtUp() sends its markers on; every listener LISTENs on it. */
+const MARKER_CHANNEL = 'retail_ops_marker'
+
 /**
  * One PostgreSQL connection, outside the pool, that LISTENs on the channels the app needs and
  * reconnects by itself. NOTIFY is delivered only on commit and only while connected, so every
@@ -33,6 +37,10 @@ export class PgListener {
   #connected = false
   /** Whether the current outage has been logged: once per outage, not once per retry. */
   #outageLogged = false
+  /** Markers this listener is waiting for; every instance hears every marker, so each one's are unique. */
+  readonly #markers = new Map<string, () => void>()
+  readonly #markerPrefix = randomUUID()
+  #markerCount = 0
 
   constructor (options: PgListenerOptions) {
     this.#options = options
@@ -56,6 +64,32 @@ export class PgListener {
     await this.#connect()
   }
 
+  /**
+   * Resolves once this listener has handled every notification committed before the call, so a
+   * write's own instance acts on it before answering (read your writes): a marker NOTIFY sent now
+   * comes back after them, since notifications arrive in commit order. Resolves false at once when
+   * disconnected (the reconnection reloads what was missed) and after `timeoutMs` at most.
+   */
+  async caughtUp (timeoutMs = 1000): Promise<boolean> {
+    const client = this.#client
+    if (client === undefined || !this.#connected) return false
+    const marker = `${this.#markerPrefix}:${++this.#markerCount}`
+    let timer: NodeJS.Timeout | undefined
+    const heard = new Promise<boolean>((resolve) => {
+      this.#markers.set(marker, () => { resolve(true) })
+      timer = setTimeout(() => { resolve(false) }, timeoutMs)
+    })
+    try {
+      await client.query('select pg_notify($1, $2)', [MARKER_CHANNEL, marker])
+      return await heard
+    } catch {
+      return false
+    } finally {
+      clearTimeout(timer)
+      this.#markers.delete(marker)
+    }
+  }
+
   async close (): Promise<void> {
     this.#closed = true
     clearTimeout(this.#retryTimer)
@@ -68,13 +102,17 @@ export class PgListener {
     client.on('notification', (message) => {
       const payload = message.payload
       if (payload === undefined) return
+      if (message.channel === MARKER_CHANNEL) {
+        this.#markers.get(payload)?.()
+        return
+      }
       for (const handler of this.#handlers.get(message.channel) ?? []) handler(payload)
     })
     client.on('error', () => { this.#lost(client) })
     client.on('end', () => { this.#lost(client) })
     try {
       await client.connect()
-      for (const channel of this.#handlers.keys()) await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`)
+      for (const channel of [MARKER_CHANNEL, ...this.#handlers.keys()]) await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`)
       this.#client = client
       for (const callback of this.#synchronised) await callback()
       if (this.#outageLogged) this.#options.log.info({}, 'notification listener reconnected')

@@ -51,6 +51,7 @@ const auth: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => ({ data: await refresh(deps, request.body), error: null }))
 
   app.post('/logout', {
+    config: { changesAccess: true },
     schema: {
       operationId: 'logout',
       summary: 'End the session a refresh token belongs to',
@@ -68,6 +69,7 @@ const auth: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(async (authenticated) => {
     requireAuthentication(authenticated)
     authenticated.post('/logout-all', {
+      config: { changesAccess: true },
       schema: {
         operationId: 'logoutAll',
         summary: 'End every session of the signed-in user',

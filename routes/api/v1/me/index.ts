@@ -17,6 +17,7 @@ const me: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => ({ data: await getMe(app.db, request.auth), error: null }))
 
   app.patch('', {
+    config: { changesAccess: true },
     schema: {
       operationId: 'updateMe',
       summary: 'Rename the user or change the password (which signs out the other sessions)',

@@ -27,6 +27,7 @@ const members: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.post('', {
+    config: { changesAccess: true },
     schema: {
       operationId: 'addMember',
       summary: 'Add an existing user to the tenant (admin or owner; only an owner grants owner)',
@@ -43,6 +44,7 @@ const members: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.patch('/:user_id', {
+    config: { changesAccess: true },
     schema: {
       operationId: 'updateMember',
       summary: "Change a member's role (admin or owner; the last owner cannot be demoted)",
@@ -55,6 +57,7 @@ const members: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => ({ data: await changeMemberRole(app.db, request.auth, request.params.user_id, request.body.role), error: null }))
 
   app.delete('/:user_id', {
+    config: { changesAccess: true },
     schema: {
       operationId: 'removeMember',
       summary: 'Remove a member from the tenant (admin or owner; the last owner cannot be removed)',

@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin'
-import { deleteExpiredEvents, eventBounds, eventsAfter, EVENTS_CHANNEL, numberPendingEvents, type StoredEvent } from '#db/queries/events.js'
+import { deleteExpiredEvents, eventBounds, eventsAfter, EVENTS_CHANNEL, numberPendingEvents, vacuumInbox, type StoredEvent } from '#db/queries/events.js'
 import { deleteExpiredStreamTickets } from '#db/queries/stream-tickets.js'
 import { tenantScope } from '#db/tenant-scope.js'
 import { EventHub } from '#src/events/hub.js'
@@ -88,7 +88,7 @@ export default fp(async (app) => {
       publisher.publish(channel, payload).catch(() => {})
     }
   }
-  const sequencer = new Sequencer({ run: async () => await numberPendingEvents(app.db), announce, log: app.log })
+  const sequencer = new Sequencer({ run: async () => await numberPendingEvents(app.db), vacuum: async () => { await vacuumInbox(app.db) }, announce, log: app.log })
 
   const streams = new Set<OpenStream>()
   const sweep = setInterval(() => {

@@ -84,6 +84,17 @@ export async function numberPendingEvents (db: Db): Promise<Numbered | null> {
   return { numbered: Number(row.numbered), payload: row.payload ?? null }
 }
 
+/**
+ * Frees the inbox's deleted rows for reuse. The inbox is a queue: every event is inserted and
+ * deleted within milliseconds, and autovacuum comes at most once a minute (autovacuum_naptime),
+ * so without this the table grows by every event written meanwhile (8,000 pages at 6,000 events/s
+ * after 20 s, measured) and each sequencer run scans all of it. Vacuumed every few thousand
+ * events it stays a few dozen pages. SKIP_LOCKED: another instance already vacuuming is enough.
+ */
+export async function vacuumInbox (db: Db): Promise<void> {
+  await sql`vacuum (skip_locked) event_inbox`.execute(db)
+}
+
 /** An event as streams and webhooks send it. */
 export interface StoredEvent {
   id: number

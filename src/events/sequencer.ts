@@ -6,6 +6,8 @@ export interface SequencerOptions {
   run: () => Promise<Numbered | null>
   /** After a run that numbered events: who to tell (streams on this instance, Redis subscribers). */
   announce: (payload: string) => void
+  /** Frees the inbox's deleted rows (db/queries/events.ts vacuumInbox), after every VACUUM_EVERY numbered events. */
+  vacuum: () => Promise<void>
   log: { warn: (object: object, message: string) => void }
 }
 
@@ -13,6 +15,8 @@ export interface SequencerOptions {
 const BATCH_WINDOW_MS = 5
 /** Runs per kick at most: a backlog larger than this goes on at the next kick or poll. */
 const MAX_RUNS = 50
+/** Events numbered between two vacuums of the inbox: a few dozen of its pages. */
+const VACUUM_EVERY = 5000
 
 /**
  * Numbers committed events soon after each write (see migration 2026120201). `kick()` is called
@@ -25,6 +29,7 @@ export class Sequencer {
   #running = false
   #again = false
   #closed = false
+  #numberedSinceVacuum = 0
 
   constructor (options: SequencerOptions) {
     this.#options = options
@@ -60,6 +65,11 @@ export class Sequencer {
       const result = await this.#options.run()
       if (result === null) return
       if (result.payload !== null) this.#options.announce(result.payload)
+      this.#numberedSinceVacuum += result.numbered
+      if (this.#numberedSinceVacuum >= VACUUM_EVERY) {
+        this.#numberedSinceVacuum = 0
+        await this.#options.vacuum().catch((error: unknown) => { this.#options.log.warn({ err: error }, 'could not vacuum the event inbox; autovacuum will') })
+      }
       if (result.numbered < SEQUENCER_BATCH) return
     }
   }

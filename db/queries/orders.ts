@@ -89,17 +89,24 @@ export async function listOrders (db: Db, scope: TenantScope, filters: OrderFilt
 export type SaleOrder = Omit<NewOrder, 'tenant_id' | 'created_at' | 'updated_at' | 'version'>
 export type SaleLine = Omit<NewOrderItem, 'tenant_id' | 'order_id'>
 
+/** The order's fields as events show them (the API's, without the ETag's version); timestamps in API form. */
+const orderEventFields = orderColumns.filter((column) => column !== 'version')
+  .map((column) => column.endsWith('_at') ? `'${column}', api_timestamp(placed.${column})` : `'${column}', placed.${column}`)
+const itemsJson = `json_agg(json_build_object(${orderItemColumns.map((column) => `'${column}', lines.${column}`).join(', ')}) order by lines.line_no)`
+
 /**
- * Takes the stock and writes the order and its lines in one statement: one round trip between
- * locking the products and committing, so the row locks are held as briefly as possible. A line
- * whose product has too little stock is not decremented; `stocked` says how many were.
+ * Takes the stock, writes the order and its lines, and records the events (`order.placed` with
+ * the order as the API returns it, then `product.stock_changed` for each line's product as the
+ * update left it) in one statement: one round trip between locking the products and committing,
+ * so the row locks are held as briefly as possible. A line whose product has too little stock is
+ * not decremented; `stocked` says how many were (the service rolls back if any was not).
  */
 const RECORD_SALE = `
 with stock as (
   update products as p set stock = p.stock - c.quantity, version = p.version + 1, updated_at = now()
-  from unnest($2::uuid[], $3::int[]) as c(id, quantity)
+  from unnest($2::uuid[], $3::int[]) with ordinality as c(id, quantity, position)
   where p.tenant_id = $1 and p.id = c.id and p.stock >= c.quantity
-  returning p.id
+  returning p.id, c.position, product_event_data(p) as data
 ), placed as (
   insert into orders (id, tenant_id, location_id, status, currency, subtotal_cents, total_cents, item_count, note, customer_ref, created_by)
   values ($4, $1, $5, 'open', $6, $7, $7, $8, $9, $10, $11)
@@ -109,9 +116,20 @@ with stock as (
   select $4, l.line_no, $1, l.product_id, l.product_name, l.quantity, l.unit_price_cents, l.line_total_cents
   from unnest($12::int[], $2::uuid[], $13::text[], $3::int[], $14::int[], $15::bigint[]) as l(line_no, product_id, product_name, quantity, unit_price_cents, line_total_cents)
   returning ${orderItemColumns.join(', ')}, line_no
+), items as (
+  select ${itemsJson} as items from lines
+), evented as (
+  insert into event_inbox (tenant_id, type, resource_id, actor_id, data)
+  select $1, e.type, e.resource_id, $11, e.data from (
+    select 0 as position, 'order.placed' as type, placed.id as resource_id,
+      json_build_object(${orderEventFields.join(', ')}, 'items', (select items from items)) as data
+    from placed
+    union all
+    select position, 'product.stock_changed', id, data from stock
+  ) e
+  order by e.position
 )
-select placed.*, (select count(*) from stock) as stocked,
-  (select json_agg(json_build_object(${orderItemColumns.map((column) => `'${column}', lines.${column}`).join(', ')}) order by lines.line_no) from lines) as items
+select placed.*, (select count(*) from stock) as stocked, (select items from items) as items
 from placed`
 
 type SaleItem = Pick<OrderItemRow, (typeof orderItemColumns)[number]>

@@ -15,10 +15,7 @@ export function stockChanged (productId: string): Change & { fromProductRow: tru
   return { type: 'product.stock_changed', resource: { id: productId }, fromProductRow: true }
 }
 
-/**
- * Records the changes of a write in its transaction; call it as the transaction's last statement
- * (it locks the tenant's event counter until COMMIT: see db/queries/events.ts).
- */
+/** Records the changes of a write in its transaction (the outbox: see db/queries/events.ts). */
 export async function recordChanges (trx: Trx, auth: AuthContext, changes: ReadonlyArray<Change & { fromProductRow?: true }>): Promise<void> {
   const events: NewEvent[] = changes.map((change) => ({
     type: change.type,

@@ -109,9 +109,8 @@ export async function createOrder (db: Db, auth: AuthContext, locationId: string
     }, lines)
     // Cannot happen while the rows are locked; if it ever does, roll back rather than oversell.
     if (stocked !== lines.length) throw new Error(`stock changed under a lock: ${stocked} of ${lines.length} products updated`)
-    const placed = { ...order, items }
-    await recordChanges(trx, auth, [{ type: 'order.placed', resource: placed }, ...lines.map((line) => stockChanged(line.product_id))])
-    return placed
+    // recordSale recorded order.placed and the stock changes in the same statement.
+    return { ...order, items }
   })
 }
 

@@ -93,6 +93,25 @@ describe('GET .../events (Server-Sent Events)', () => {
     assert.equal(refused.json().error.details[0].field, '/types')
   })
 
+  test('an order records order.placed, then each line\'s stock change in line order, with the stock the order left', async () => {
+    const location = await createLocation(context.app, owner)
+    const first = await createProduct(context.app, owner, { stock: 10 })
+    const second = await createProduct(context.app, owner, { stock: 20 })
+    const stream = await open(eventsPath(owner, '?types=order.placed,product.stock_changed'), bearer(owner))
+    const placed = await placeOrder(context.app, owner, location.id, { items: [{ product_id: second.id, quantity: 3 }, { product_id: first.id, quantity: 4 }] })
+    assert.equal(placed.statusCode, 201)
+    const events = [await stream.next(), await stream.next(), await stream.next()].map(parsed)
+    assert.deepEqual(events.map((e) => [e.type, e.resource_id]), [['order.placed', placed.json().data.id], ['product.stock_changed', second.id], ['product.stock_changed', first.id]])
+    assert.deepEqual(events[0]?.data, placed.json().data)
+    assert.deepEqual(events.slice(1).map((e) => e.data.stock), [17, 6])
+    for (const [index, product] of [second, first].entries()) {
+      const read = await context.app.inject({ url: `/api/v1/tenants/${owner.tenant.id}/products/${product.id}`, headers: bearer(owner) })
+      assert.deepEqual(events[index + 1]?.data, read.json().data, 'the event carries the product as the API returns it')
+    }
+    assert.equal(events[2]?.id, (events[1]?.id ?? 0) + 1, 'one id after the other')
+    stream.close()
+  })
+
   test('a refused write records no event; another tenant\'s events never arrive; another tenant\'s stream is 403', async () => {
     const other = await registerUser(context.app)
     const mine = await open(eventsPath(owner), bearer(owner))

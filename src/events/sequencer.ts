@@ -15,7 +15,7 @@ export interface SequencerOptions {
 const BATCH_WINDOW_MS = 5
 /** Runs per kick at most: a backlog larger than this goes on at the next kick or poll. */
 const MAX_RUNS = 50
-/** Events numbered between two vacuums of the inbox: a few dozen of its pages. */
+/** Events numbered between two vacuums of the inbox: it then stays a few hundred pages. */
 const VACUUM_EVERY = 5000
 
 /**

@@ -87,12 +87,20 @@ class PreparedStatementClient implements PostgresPoolClient {
  * Submits a query object built from the SQL text. Handing pg a config object instead would make it
  * clone that object with property descriptors on every call (pg 8.23), which showed in profiles;
  * a Query made from a string skips that, and the promise is our own (no extra `.catch` chain).
+ *
+ * The callback goes to the constructor, never assigned afterwards: assigning it to the built Query
+ * kept every finished query, with its rows, alive through the next scavenge (measured with
+ * --trace-gc-nvp under load: 95-99 % of the young survivors promoted, 1-5 MB per scavenge, on GET
+ * and list alike; with the callback in the constructor, none), so the old generation filled with
+ * dead rows between mark-compacts and RSS grew by 100-200 MB.
  */
 async function runQuery<R> (client: pg.PoolClient, sql: string, values: unknown[], name: string | undefined): Promise<PostgresQueryResult<R>> {
-  const query = new pg.Query(sql, values) as pg.Query & { name?: string, callback?: (error: Error | null, result: pg.QueryResult) => void }
-  if (name !== undefined) query.name = name
   return await new Promise((resolve, reject) => {
-    query.callback = (error, result) => { if (error === null || error === undefined) resolve(result as unknown as PostgresQueryResult<R>); else reject(error) }
+    const query = new pg.Query(sql, values, (error: Error | null | undefined, result: unknown) => {
+      if (error === null || error === undefined) resolve(result as unknown as PostgresQueryResult<R>)
+      else reject(error)
+    }) as pg.Query & { name?: string }
+    if (name !== undefined) query.name = name
     client.query(query)
   })
 }

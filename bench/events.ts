@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs'
 import WebSocket from 'ws'
 import { provisionDatabase } from './database.js'
 import { startServerProcess } from './server-process.js'
-import { APP_ENTRY, serverEnv } from './targets.js'
+import { APP_ENTRY, APP_NODE_ARGS, serverEnv } from './targets.js'
 import { openSse, parsed } from '#test/helpers/sse.js'
 
 const log = (message: string): void => { process.stderr.write(`bench:events: ${message}\n`) }
@@ -72,7 +72,7 @@ async function latencyAt (base: string, tenant: string, token: string, perSecond
 async function withServer (work: (base: string, pid: number, tenant: string, token: string) => Promise<void>): Promise<void> {
   const database = await provisionDatabase(process.env.DATABASE_URL, log)
   const env = { ...serverEnv({ logLevel: 'warn' }, database.url), RATE_LIMIT_ENABLED: 'false' }
-  const server = await startServerProcess('app', { entry: APP_ENTRY, nodeArgs: [] }, { cwd: process.cwd(), env })
+  const server = await startServerProcess('app', { entry: APP_ENTRY, nodeArgs: APP_NODE_ARGS }, { cwd: process.cwd(), env })
   try {
     const base = server.baseUrl
     const registered = await post(base, '/api/v1/auth/register', { email: `events-${Date.now()}@example.com`, password: 'correct horse battery staple', name: 'Bench', tenant_name: 'Bench' })

@@ -18,7 +18,7 @@ import { differencesOf, formatHighWaterMarks, formatTable, measure, megabytes, r
 import { scenarios as allScenarios, selectScenarios, type BenchContext, type Scenario } from './scenarios.js'
 import { registerTenant, seedProducts } from './seed.js'
 import { startServerProcess, type ServerProcess } from './server-process.js'
-import { APP_ENTRY, commandLine, serverEnv, targetSpec, TOKEN_TTL_SECONDS, type Target } from './targets.js'
+import { APP_ENTRY, APP_NODE_ARGS, commandLine, serverEnv, targetSpec, TOKEN_TTL_SECONDS, type Target } from './targets.js'
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..')
 const SETTLE_MS = 250
@@ -108,7 +108,7 @@ async function main (options: BenchOptions): Promise<void> {
       scenarios: selected.map((scenario) => scenario.name),
       database: database.kind,
       logLevel: options.logLevel,
-      app: `node ${APP_ENTRY}`,
+      app: ['node', ...APP_NODE_ARGS, APP_ENTRY].join(' '),
       profileDir: profileDir ?? null,
       clockTicksPerSecond: run.ticksPerSecond
     },

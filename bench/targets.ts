@@ -21,6 +21,8 @@ export interface TargetSpec {
 }
 
 export const APP_ENTRY = 'dist/src/server.js'
+/** The flags `npm start` serves with (package.json): the README's "Memory" note says why. */
+export const APP_NODE_ARGS = ['--max-semi-space-size=16']
 const BASELINE_ENTRY = 'bench/baseline-server.ts'
 
 const APP_VARIANTS: Record<Exclude<Target, 'baseline'>, Record<string, string>> = {
@@ -34,7 +36,7 @@ export function targetSpec (target: Target, profileDir: string | undefined): Tar
   if (target === 'baseline') return { command: { entry: BASELINE_ENTRY, nodeArgs: ['--import', 'tsx'] }, env: {} }
   const profile = profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${target}.cpuprofile`]
   return {
-    command: { entry: APP_ENTRY, nodeArgs: profile },
+    command: { entry: APP_ENTRY, nodeArgs: [...APP_NODE_ARGS, ...profile] },
     // `npm run bench` sets it for tsx; set to anything, it makes autoload look for TypeScript routes.
     env: { FASTIFY_AUTOLOAD_TYPESCRIPT: undefined, ...APP_VARIANTS[target] }
   }

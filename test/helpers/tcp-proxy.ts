@@ -10,6 +10,8 @@ export interface TcpProxy {
    * server hangs, then answers late, in order).
    */
   setMode(mode: ProxyMode): void
+  /** How many commands named `name` clients have sent so far (forwarded or held), from their RESP encoding. */
+  commandsSent(name: string): number
   close(): Promise<void>
 }
 
@@ -25,6 +27,9 @@ interface Link {
 export async function startTcpProxy (target: { host: string, port: number }): Promise<TcpProxy> {
   let mode: ProxyMode = 'forward'
   const links = new Set<Link>()
+  // What clients sent, as text, for commandsSent(); tests send little, but it is bounded anyway.
+  let sent = ''
+  const SENT_MAX_CHARS = 4_000_000
 
   const server = net.createServer((client) => {
     if (mode === 'refuse') {
@@ -38,7 +43,11 @@ export async function startTcpProxy (target: { host: string, port: number }): Pr
       if (mode === 'forward') to.write(chunk)
       else link.held.push([to, chunk])
     }
-    client.on('data', relay(upstream))
+    const toUpstream = relay(upstream)
+    client.on('data', (chunk: Buffer) => {
+      if (sent.length < SENT_MAX_CHARS) sent += chunk.toString('latin1')
+      toUpstream(chunk)
+    })
     upstream.on('data', relay(client))
     const end = (): void => {
       client.destroy()
@@ -64,6 +73,11 @@ export async function startTcpProxy (target: { host: string, port: number }): Pr
           for (const [to, chunk] of link.held.splice(0)) to.write(chunk)
         }
       }
+    },
+    commandsSent (name) {
+      // A command name is a bulk string of its own: $<length>\r\n<name>\r\n.
+      const pattern = new RegExp(`\\$${name.length}\\r\\n${name}\\r\\n`, 'gi')
+      return sent.match(pattern)?.length ?? 0
     },
     async close () {
       for (const link of links) for (const socket of link.sockets) socket.destroy()

@@ -52,6 +52,10 @@ export function readProductId (context: BenchContext): string {
   return id
 }
 
+const PRODUCT_FIELDS = 'id name description price_cents currency stock category subcategory sku created_by created_at updated_at'
+const GRAPHQL_PRODUCT = `query Product($id: ID!) { product(id: $id) { ${PRODUCT_FIELDS} } }`
+const GRAPHQL_PRODUCT_LIST = `{ products(page: 1, page_size: 25) { items { ${PRODUCT_FIELDS} } meta { page page_size total total_pages } } }`
+
 /** The same product read for the app, its variants and the baseline. */
 const productRead: Pick<Scenario, 'method' | 'path' | 'expectedStatus' | 'needsProducts'> = {
   method: 'GET',
@@ -108,6 +112,28 @@ export const scenarios: Scenario[] = [
     path: (context) => `${tenant(context)}/products?page=1&page_size=25`,
     expectedStatus: 200,
     needsProducts: true
+  },
+  {
+    name: 'graphql-product-by-id',
+    description: 'product-by-id over GraphQL: POST /graphql, every field of the product',
+    target: 'app',
+    method: 'POST',
+    path: () => '/graphql',
+    body: (context) => ({ query: GRAPHQL_PRODUCT, variables: { id: readProductId(context) } }),
+    expectedStatus: 200,
+    needsProducts: true,
+    versus: 'product-by-id'
+  },
+  {
+    name: 'graphql-product-list',
+    description: 'product-list over GraphQL: the first page of 25 with every field and the total',
+    target: 'app',
+    method: 'POST',
+    path: () => '/graphql',
+    body: () => ({ query: GRAPHQL_PRODUCT_LIST }),
+    expectedStatus: 200,
+    needsProducts: true,
+    versus: 'product-list'
   },
   {
     name: 'task-list',

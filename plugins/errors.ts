@@ -3,9 +3,9 @@ import type { Socket } from 'node:net'
 import fp from 'fastify-plugin'
 import type { FastifyError, FastifyReply, FastifyRequest, FastifySchemaValidationError, FastifyServerOptions } from 'fastify'
 import { isDatabaseUnavailable, isQueryCanceled } from '#db/postgres-errors.js'
-import { AppError, detailSource, errors, fieldError, type FieldError } from '#src/errors/index.js'
+import { AppError, errors } from '#src/errors/index.js'
+import { fieldErrors } from '#src/errors/schema-issues.js'
 import { localized, preferredLanguage } from '#src/errors/language.js'
-import { formatMessages, patternMessages } from '#src/schemas/input-formats.js'
 import { OutageLog } from '#src/resilience/outage-log.js'
 import { securityHeaders } from './security-headers.js'
 
@@ -28,55 +28,6 @@ const statusCodes: Record<number, () => AppError> = {
   429: errors.RATE_LIMITED,
   503: errors.SERVICE_UNAVAILABLE
 }
-const MAX_DETAILS = 50
-
-/** The alternatives a nullable field (`anyOf: [T, null]`) adds when its value fits neither. */
-function isNullableNoise (issue: FastifySchemaValidationError): boolean {
-  return issue.keyword === 'anyOf' || (issue.keyword === 'type' && issue.params.type === 'null')
-}
-
-/**
- * A bad value for a nullable field fails every branch of its union; one detail says what is wrong
- * ("must NOT have more than 200 characters", "must be string or null"), not three.
- */
-function withoutNullableNoise (validation: FastifySchemaValidationError[]): FastifySchemaValidationError[] {
-  const specific = new Set(validation.filter((issue) => !isNullableNoise(issue)).map((issue) => issue.instancePath))
-  const nullable = new Set(validation.filter((issue) => issue.keyword === 'type' && issue.params.type === 'null').map((issue) => issue.instancePath))
-  return validation
-    .filter((issue) => !(isNullableNoise(issue) && specific.has(issue.instancePath)))
-    .map((issue) => issue.keyword === 'type' && issue.params.type !== 'null' && nullable.has(issue.instancePath)
-      ? { ...issue, keyword: 'nullableType', message: `must be ${String(issue.params.type)} or null` }
-      : issue)
-}
-
-/** One detail per field: the first complaint (a bad date-time fails both its format and its pattern). */
-function fieldErrors (validation: FastifySchemaValidationError[]): FieldError[] {
-  const seen = new Set<string>()
-  return withoutNullableNoise(validation).map((issue) => {
-    const params = issue.params
-    let field = issue.instancePath
-    let message = issue.message ?? 'is invalid'
-    if (issue.keyword === 'required') field += `/${String(params.missingProperty)}`
-    if (issue.keyword === 'additionalProperties') {
-      field += `/${String(params.additionalProperty)}`
-      message = 'is not an allowed property'
-    }
-    if (issue.keyword === 'enum' && Array.isArray(params.allowedValues)) message = `must be one of: ${params.allowedValues.join(', ')}`
-    if (field === '') field = '/'
-    // What the pattern or format expects, in words and with an example, never the expression.
-    const expected = issue.keyword === 'pattern'
-      ? patternMessages.get(String(params.pattern)) ?? 'otherPattern'
-      : issue.keyword === 'format' ? formatMessages.get(String(params.format)) : undefined
-    if (expected !== undefined) return fieldError(field, expected)
-    const detail: FieldError = { field, message, [detailSource]: { kind: 'validation', keyword: issue.keyword, params } }
-    return detail
-  }).filter((detail) => {
-    if (seen.has(detail.field)) return false
-    seen.add(detail.field)
-    return true
-  }).slice(0, MAX_DETAILS)
-}
-
 /** Outages are logged once per interval with counts, not per request (see OutageLog). */
 const OUTAGE_LOG_INTERVAL_MS = 10_000
 
@@ -178,8 +129,16 @@ export function clientErrorHandler (error: Error & { code?: string }, socket: So
 
 const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 408: 'Request Timeout', 431: 'Request Header Fields Too Large' }
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Any error as the AppError REST would answer with (logged and counted as REST does): for the other protocols (GraphQL). */
+    appErrorOf: (error: Error, request: FastifyRequest) => AppError
+  }
+}
+
 export default fp(async (app) => {
   const outages = new OutageLog(app.log, OUTAGE_LOG_INTERVAL_MS)
+  app.decorate('appErrorOf', (error: Error, request: FastifyRequest) => toAppError(error as FastifyError, request, outages))
   app.setErrorHandler((error: FastifyError, request, reply) => sendError(reply, toAppError(error, request, outages)))
   app.setNotFoundHandler((request, reply) => sendError(reply, errors.ROUTE_NOT_FOUND({ params: { method: request.method, path: request.url.split('?')[0] ?? '' } })))
 }, { name: 'errors' })

@@ -29,6 +29,7 @@ import securityHeaders from '#plugins/security-headers.js'
 import shutdown from '#plugins/shutdown.js'
 import tenancy from '#plugins/tenancy.js'
 import webhooks from '#plugins/webhooks.js'
+import graphql from '#plugins/graphql.js'
 
 /** The configuration the app runs with: by now the database URL is known (given or embedded). */
 export type AppConfig = Config & { DATABASE_URL: string }
@@ -119,6 +120,7 @@ export async function buildApp (config: AppConfig, options: BuildOptions = {}): 
   await app.register(responseCache)
   await app.register(events)
   await app.register(webhooks)
+  await app.register(graphql)
   await app.register(openapi)
 
   await app.register(autoload, {

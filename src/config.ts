@@ -74,6 +74,16 @@ export const ConfigSchema = Type.Object({
   WEBHOOK_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 256, default: 8 }),
   WEBHOOK_RETRY_BASE_MS: Type.Integer({ minimum: 1, default: 10000 }),
 
+  GRAPHQL_ENABLED: Type.Boolean({ default: true }),
+  /** Unset: on in development only. */
+  GRAPHQL_GRAPHIQL: Type.Optional(Type.Boolean()),
+  /** Unset: off in production (the schema is published as schema.graphql), on otherwise. */
+  GRAPHQL_INTROSPECTION: Type.Optional(Type.Boolean()),
+  GRAPHQL_MAX_DEPTH: Type.Integer({ minimum: 2, maximum: 50, default: 8 }),
+  GRAPHQL_MAX_ALIASES: Type.Integer({ minimum: 0, maximum: 1000, default: 20 }),
+  GRAPHQL_MAX_COST: Type.Integer({ minimum: 1, default: 10000 }),
+  GRAPHQL_BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 65536 }),
+
   EVENTS_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 365, default: 7 }),
   EVENTS_POLL_MS: Type.Integer({ minimum: 100, default: 5000 }),
   STREAM_HEARTBEAT_MS: Type.Integer({ minimum: 100, default: 15000 }),
@@ -85,8 +95,10 @@ export type RawConfig = Static<typeof ConfigSchema>
 /** Fastify's `trustProxy`: off, a number of hops, or the addresses/CIDRs of trusted proxies. */
 export type TrustProxy = false | number | string[]
 
-export interface Config extends Omit<RawConfig, 'JWT_SECRET' | 'TRUST_PROXY' | 'CORS_ORIGINS'> {
+export interface Config extends Omit<RawConfig, 'JWT_SECRET' | 'TRUST_PROXY' | 'CORS_ORIGINS' | 'GRAPHQL_GRAPHIQL' | 'GRAPHQL_INTROSPECTION'> {
   JWT_SECRET: string
+  GRAPHQL_GRAPHIQL: boolean
+  GRAPHQL_INTROSPECTION: boolean
   TRUST_PROXY: TrustProxy
   /** Origins allowed to call the API from a browser; empty: no cross-origin access. `*` allows any. */
   CORS_ORIGINS: string[]
@@ -159,7 +171,14 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
   }
 
   return {
-    config: { ...raw, JWT_SECRET: jwtSecret, TRUST_PROXY: trustProxy, CORS_ORIGINS: parseOrigins(raw.CORS_ORIGINS) },
+    config: {
+      ...raw,
+      JWT_SECRET: jwtSecret,
+      TRUST_PROXY: trustProxy,
+      CORS_ORIGINS: parseOrigins(raw.CORS_ORIGINS),
+      GRAPHQL_GRAPHIQL: raw.GRAPHQL_GRAPHIQL ?? raw.NODE_ENV === 'development',
+      GRAPHQL_INTROSPECTION: raw.GRAPHQL_INTROSPECTION ?? raw.NODE_ENV !== 'production'
+    },
     warnings
   }
 }

@@ -21,6 +21,16 @@ export const arabicCatalogue: CatalogueTranslation = {
       malformed: 'الطلب ليس HTTP صالحًا.'
     }
   },
+  GRAPHQL_INVALID: {
+    message: 'طلب GraphQL غير صالح.',
+    reasons: {
+      tooDeep: 'يتداخل الاستعلام بعمق {depth} مستويات؛ والحد الأقصى المسموح به {max}.',
+      tooManyAliases: 'في الاستعلام {count} من الأسماء المستعارة؛ والحد الأقصى المسموح به {max}.',
+      tooComplex: 'كلفة الاستعلام {cost}، وهي فوق الحد البالغ {max}: كل حقل يكلّف 1، مضروبًا في حجم صفحة كل قائمة فوقه.',
+      batched: 'أرسل عملية واحدة في كل طلب: العمليات المجمّعة غير مقبولة.'
+    }
+  },
+  PERSISTED_QUERY_NOT_FOUND: { message: 'لا يُعرف استعلام بهذا الرمز: أرسل الاستعلام مع رمزه مرة واحدة.' },
 
   UNAUTHORIZED: {
     message: 'المصادقة مطلوبة.',

@@ -23,6 +23,17 @@ export const errorCatalogue = {
       malformed: 'The request is not valid HTTP.'
     }
   },
+  GRAPHQL_INVALID: {
+    status: 400,
+    message: 'The GraphQL request is not valid.',
+    reasons: {
+      tooDeep: 'The query nests fields {depth} levels deep; at most {max} are allowed.',
+      tooManyAliases: 'The query has {count} aliases; at most {max} are allowed.',
+      tooComplex: 'The query would cost {cost}, above the limit of {max}: a field costs 1, times the page size of every list above it.',
+      batched: 'Send one operation per request: batched operations are not accepted.'
+    }
+  },
+  PERSISTED_QUERY_NOT_FOUND: { status: 400, message: 'No query is known for this hash: send the query with its hash once.' },
 
   UNAUTHORIZED: {
     status: 401,

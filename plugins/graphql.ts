@@ -1,0 +1,74 @@
+import type { FastifyInstance, FastifyRequest, preValidationHookHandler } from 'fastify'
+import fp from 'fastify-plugin'
+import mercurius from 'mercurius'
+import { errors } from '#src/errors/index.js'
+import { graphqlErrorFormatter } from '#src/graphql/errors.js'
+import { limitRules } from '#src/graphql/limits.js'
+import { graphqlResolvers, type GraphqlContext } from '#src/graphql/resolvers.js'
+import { graphqlSdl } from '#src/graphql/schema.js'
+
+export const GRAPHQL_PATH = '/graphql'
+/** Hashes of queries sent once with their hash (automatic persisted queries), remembered per instance. */
+const PERSISTED_QUERIES_MAX = 1000
+
+/**
+ * GraphQL at /graphql (mercurius) over the same services as REST. Every operation needs the same
+ * Bearer token, authenticated by the same onRequest hook, so the rate limiter, metrics, request
+ * ids and the handler timeout apply as on any route; resolvers call the REST services, so roles,
+ * tenant isolation and events are REST's. Limits (depth, aliases, cost) refuse a document before
+ * anything runs; batched operations are refused; automatic persisted queries let clients send a
+ * hash. The route is left out of the OpenAPI document (the schema is schema.graphql).
+ */
+/** An array body is a batch (apollo-link-batch-http): one operation per request here, said plainly rather than as a schema error. */
+const refuseBatches: preValidationHookHandler = (request, _reply, done) => {
+  done(Array.isArray(request.body) ? errors.GRAPHQL_INVALID({ reason: 'batched' }) : undefined)
+}
+
+function hooksOf<H> (hooks: H | H[] | undefined): H[] {
+  return hooks === undefined ? [] : Array.isArray(hooks) ? hooks : [hooks]
+}
+
+async function graphql (scope: FastifyInstance): Promise<void> {
+  const { config } = scope
+  const wrote = new WeakSet<FastifyRequest>()
+
+  scope.addHook('onRoute', (route) => {
+    route.schema = { ...route.schema, hide: true }
+    if (route.url !== GRAPHQL_PATH) return
+    route.onRequest = [scope.authenticate, ...hooksOf(route.onRequest)]
+    if (route.method === 'POST') route.preValidation = [refuseBatches, ...hooksOf(route.preValidation)]
+  })
+
+  await scope.register(mercurius, {
+    schema: graphqlSdl(),
+    resolvers: graphqlResolvers(scope.db),
+    path: GRAPHQL_PATH,
+    // A getter: mercurius also builds the context to format an error the auth hook raised, when there is no caller.
+    context: (request): GraphqlContext => ({ get auth () { return request.auth }, wrote: () => { wrote.add(request) } }),
+    graphiql: config.GRAPHQL_GRAPHIQL,
+    validationRules: limitRules({
+      maxDepth: config.GRAPHQL_MAX_DEPTH,
+      maxAliases: config.GRAPHQL_MAX_ALIASES,
+      maxCost: config.GRAPHQL_MAX_COST,
+      introspection: config.GRAPHQL_INTROSPECTION
+    }),
+    allowBatchedQueries: false,
+    persistedQueryProvider: mercurius.persistedQueryDefaults.automatic(PERSISTED_QUERIES_MAX),
+    errorFormatter: graphqlErrorFormatter(scope),
+    additionalRouteOptions: { bodyLimit: config.GRAPHQL_BODY_LIMIT_BYTES }
+  })
+
+  // A mutation that committed invalidates the tenant's response cache, as a REST write's onSend does.
+  const invalidate = scope.responseCache.write.onSend
+  if (invalidate !== undefined) {
+    scope.addHook('onSend', async function (request, reply, payload) {
+      return wrote.has(request) ? await invalidate.call(this, request, reply, payload, () => {}) : payload
+    })
+  }
+}
+
+export default fp(async (app) => {
+  if (!app.config.GRAPHQL_ENABLED) return
+  // Its own scope: mercurius's error handler and the hooks above apply to the GraphQL routes only.
+  await app.register(graphql)
+}, { name: 'graphql', dependencies: ['config', 'database', 'auth', 'errors', 'response-cache'] })

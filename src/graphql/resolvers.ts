@@ -1,0 +1,94 @@
+import type { IResolvers } from 'mercurius'
+import { Type } from 'typebox'
+import type { Db } from '#db/schema/index.js'
+import { Uuid } from '../schemas/fields.js'
+import { CreateLocationBody, LocationListQuery, UpdateLocationBody } from '../schemas/locations.js'
+import { CreateProductBody, ProductListQuery, UpdateProductBody } from '../schemas/products.js'
+import { CreateTaskBody, TaskListQuery, UpdateTaskBody } from '../schemas/tasks.js'
+import { getMe } from '../services/account.js'
+import type { AuthContext } from '../services/auth-context.js'
+import { createLocation, deleteLocation, getLocation, listLocations, updateLocation } from '../services/locations.js'
+import { createProduct, deleteProduct, getProduct, listProducts, updateProduct } from '../services/products.js'
+import { createTask, deleteTask, getTask, listTasks, updateTask } from '../services/tasks.js'
+import { getTenant, listMembers } from '../services/tenants.js'
+import { inputOf } from './inputs.js'
+import { MemberListQuery } from './schema.js'
+
+/** What every resolver gets: the caller (verified as on REST) and a way to say the request changed data. */
+export interface GraphqlContext {
+  auth: AuthContext
+  /** Called by every mutation that committed: the response cache is invalidated as after a REST write. */
+  wrote: () => void
+}
+
+declare module 'mercurius' {
+  // Resolvers see the context the plugin builds (plugins/graphql.ts).
+  interface MercuriusContext extends GraphqlContext {}
+}
+
+const idOf = ((check) => (args: { id?: unknown }) => check({ id: args.id }).id)(inputOf(Type.Object({ id: Uuid }, { additionalProperties: false }), 'params'))
+const productQuery = inputOf(ProductListQuery, 'querystring')
+const locationQuery = inputOf(LocationListQuery, 'querystring')
+const taskQuery = inputOf(TaskListQuery, 'querystring')
+const memberQuery = inputOf(MemberListQuery, 'querystring')
+const productCreate = inputOf(CreateProductBody, 'body')
+const productUpdate = inputOf(UpdateProductBody, 'body')
+const locationCreate = inputOf(CreateLocationBody, 'body')
+const locationUpdate = inputOf(UpdateLocationBody, 'body')
+const taskCreate = inputOf(CreateTaskBody, 'body')
+const taskUpdate = inputOf(UpdateTaskBody, 'body')
+
+type Args = Record<string, unknown> & { id?: unknown, input?: unknown }
+
+/** A mutation: the service's result, once the context knows the request wrote. */
+async function written<T> (context: GraphqlContext, result: Promise<T>): Promise<T> {
+  const value = await result
+  context.wrote()
+  return value
+}
+
+interface ResourceWrites<C, U, R> {
+  create: (db: Db, auth: AuthContext, input: C) => Promise<R>
+  update: (db: Db, auth: AuthContext, id: string, changes: U) => Promise<R>
+  remove: (db: Db, auth: AuthContext, id: string) => Promise<void>
+}
+
+type WriteResolver = (root: unknown, args: Args, context: GraphqlContext) => Promise<unknown>
+
+/** create<Name>, update<Name> and delete<Name> over a resource's services; a delete answers the id it deleted. */
+function writesOf<C, U, R> (name: string, services: ResourceWrites<C, U, R>, createInput: (value: unknown) => C, updateInput: (value: unknown) => U, db: Db): Record<string, WriteResolver> {
+  return {
+    [`create${name}`]: async (_root, args, context) => await written(context, services.create(db, context.auth, createInput(args.input))),
+    [`update${name}`]: async (_root, args, context) => await written(context, services.update(db, context.auth, idOf(args), updateInput(args.input))),
+    [`delete${name}`]: async (_root, args, context) => {
+      const id = idOf(args)
+      await written(context, services.remove(db, context.auth, id))
+      return id
+    }
+  }
+}
+
+/**
+ * The same services as the REST routes, with the same inputs validated by the same schemas, so
+ * roles, tenant isolation, errors and events are those of REST.
+ */
+export function graphqlResolvers (db: Db): IResolvers {
+  return {
+    Query: {
+      me: async (_root, _args, { auth }) => await getMe(db, auth),
+      tenant: async (_root, _args, { auth }) => await getTenant(db, auth),
+      members: async (_root, args: Args, { auth }) => await listMembers(db, auth, memberQuery(args)),
+      products: async (_root, args: Args, { auth }) => await listProducts(db, auth, productQuery(args)),
+      product: async (_root, args: Args, { auth }) => await getProduct(db, auth, idOf(args)),
+      locations: async (_root, args: Args, { auth }) => await listLocations(db, auth, locationQuery(args)),
+      location: async (_root, args: Args, { auth }) => await getLocation(db, auth, idOf(args)),
+      tasks: async (_root, args: Args, { auth }) => await listTasks(db, auth, taskQuery(args)),
+      task: async (_root, args: Args, { auth }) => await getTask(db, auth, idOf(args))
+    },
+    Mutation: {
+      ...writesOf('Product', { create: createProduct, update: updateProduct, remove: deleteProduct }, productCreate, productUpdate, db),
+      ...writesOf('Location', { create: createLocation, update: updateLocation, remove: deleteLocation }, locationCreate, locationUpdate, db),
+      ...writesOf('Task', { create: createTask, update: updateTask, remove: deleteTask }, taskCreate, taskUpdate, db)
+    }
+  }
+}

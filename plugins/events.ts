@@ -19,6 +19,13 @@ export interface OpenStream {
 export type StreamEnd = 'token_expired' | 'access_revoked' | 'slow_consumer' | 'shutting_down'
 
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * A route whose POSTs mostly only read (GraphQL): the sequencer is not run after each of its
+     * responses; the route calls `app.events.sequence()` after a request that wrote.
+     */
+    sequencesItsWrites?: boolean
+  }
   interface FastifyInstance {
     events: {
       hub: EventHub
@@ -127,7 +134,7 @@ export default fp(async (app) => {
 
   // Every successful write may have recorded events: have them numbered (and so sent) at once.
   app.addHook('onResponse', (request, reply, done) => {
-    if (request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 300) sequencer.kick()
+    if (request.method !== 'GET' && request.method !== 'HEAD' && reply.statusCode < 300 && request.routeOptions.config.sequencesItsWrites !== true) sequencer.kick()
     done()
   })
 }, { name: 'events', dependencies: ['config', 'database', 'notifications', 'redis', 'revocation', 'response-cache', 'shutdown', 'maintenance'] })

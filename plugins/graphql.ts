@@ -4,7 +4,8 @@ import mercurius from 'mercurius'
 import { errors } from '#src/errors/index.js'
 import { graphqlErrorFormatter } from '#src/graphql/errors.js'
 import { limitRules } from '#src/graphql/limits.js'
-import { graphqlResolvers, type GraphqlContext } from '#src/graphql/resolvers.js'
+import { graphqlLoaders, graphqlResolvers, type GraphqlContext } from '#src/graphql/resolvers.js'
+import { timeoutSignal } from '#src/http/write-options.js'
 import { graphqlSdl } from '#src/graphql/schema.js'
 
 export const GRAPHQL_PATH = '/graphql'
@@ -37,16 +38,23 @@ async function graphql (scope: FastifyInstance): Promise<void> {
   scope.addHook('onRoute', (route) => {
     route.schema = { ...route.schema, hide: true }
     if (route.url !== GRAPHQL_PATH) return
+    route.config = { ...route.config, sequencesItsWrites: true }
     route.onRequest = [scope.authenticate, ...hooksOf(route.onRequest)]
     if (route.method === 'POST') route.preValidation = [refuseBatches, ...hooksOf(route.preValidation)]
   })
 
   await scope.register(mercurius, {
     schema: graphqlSdl(),
-    resolvers: graphqlResolvers(scope.db),
+    resolvers: graphqlResolvers(scope.db, scope.cursors),
+    loaders: graphqlLoaders(scope.db),
     path: GRAPHQL_PATH,
     // A getter: mercurius also builds the context to format an error the auth hook raised, when there is no caller.
-    context: (request): GraphqlContext => ({ get auth () { return request.auth }, wrote: () => { wrote.add(request) } }),
+    context: (request): GraphqlContext => ({
+      get auth () { return request.auth },
+      wrote: () => { wrote.add(request) },
+      idempotencyHeader: request.headers['idempotency-key'],
+      timeoutSignal: () => timeoutSignal(request)
+    }),
     graphiql: config.GRAPHQL_GRAPHIQL,
     validationRules: limitRules({
       maxDepth: config.GRAPHQL_MAX_DEPTH,
@@ -62,17 +70,22 @@ async function graphql (scope: FastifyInstance): Promise<void> {
     additionalRouteOptions: { bodyLimit: config.GRAPHQL_BODY_LIMIT_BYTES }
   })
 
-  // A mutation that committed invalidates the tenant's response cache, as a REST write's onSend does.
+  // A mutation that committed invalidates the tenant's response cache, as a REST write's onSend
+  // does, and has its events numbered at once (reads, POSTs too, do not run the sequencer).
   const invalidate = scope.responseCache.write.onSend
   if (invalidate !== undefined) {
     scope.addHook('onSend', async function (request, reply, payload) {
       return wrote.has(request) ? await invalidate.call(this, request, reply, payload, () => {}) : payload
     })
   }
+  scope.addHook('onResponse', (request, _reply, done) => {
+    if (wrote.has(request)) scope.events.sequence()
+    done()
+  })
 }
 
 export default fp(async (app) => {
   if (!app.config.GRAPHQL_ENABLED) return
   // Its own scope: mercurius's error handler and the hooks above apply to the GraphQL routes only.
   await app.register(graphql)
-}, { name: 'graphql', dependencies: ['config', 'database', 'auth', 'errors', 'response-cache'] })
+}, { name: 'graphql', dependencies: ['config', 'database', 'auth', 'errors', 'response-cache', 'cursors', 'events'] })

@@ -62,6 +62,12 @@ export async function findProduct (db: Db, scope: TenantScope, id: string) {
   return row
 }
 
+/** Several products of the tenant at once (for GraphQL's batched loading); ids it does not have are left out. */
+export async function findProducts (db: Db, scope: TenantScope, ids: readonly string[]) {
+  if (ids.length === 0) return []
+  return await scoped(db, scope).select(productColumns).where('id', 'in', ids).execute()
+}
+
 export async function findProductWriteTarget (db: Db, scope: TenantScope, id: string): Promise<WriteTarget | undefined> {
   return await scoped(db, scope).select(['created_by', 'version']).where('id', '=', id).executeTakeFirst()
 }

@@ -5,7 +5,7 @@ import { sharedSchemas } from '../schemas/index.js'
 import { buildValidatorFactory } from '../validation.js'
 
 /** Which REST part an input stands for: the reason of INVALID_INPUT, as REST gives it. */
-export type InputPart = 'body' | 'querystring' | 'params'
+export type InputPart = 'body' | 'querystring' | 'params' | 'headers'
 
 type Check = ((value: unknown) => boolean) & { errors?: SchemaIssue[] | null }
 

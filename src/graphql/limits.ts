@@ -6,16 +6,24 @@ export interface QueryLimits {
   maxDepth: number
   /** Aliased fields in the whole document: the cheap way to ask for one field many times. */
   maxAliases: number
-  /** Each field costs 1, times the page size of every list field above it (page_size, default 25). */
+  /** Each field costs 1, times the page size of every list field above it (page_size or limit, else REST's default). */
   maxCost: number
   introspection: boolean
 }
 
-/** What a list field costs its children when the query gives no page_size: REST's default page. */
-const DEFAULT_PAGE_SIZE = 25
 const MAX_PAGE_SIZE = 100
-/** Fields that return a page of items: their children are paid for once per item. */
-const PAGED_FIELDS = new Set(['members', 'products', 'locations', 'tasks'])
+/**
+ * Fields that return a page: their children are paid for once per item, the argument that sizes
+ * the page, and REST's default size. An order's lines are not multiplied: at most 100 per order,
+ * loaded for the whole page in one query.
+ */
+const PAGED_FIELDS = new Map([
+  ['members', { argument: 'page_size', fallback: 25 }],
+  ['products', { argument: 'page_size', fallback: 25 }],
+  ['locations', { argument: 'page_size', fallback: 25 }],
+  ['tasks', { argument: 'page_size', fallback: 25 }],
+  ['orders', { argument: 'limit', fallback: 50 }]
+])
 
 type Reason = 'tooDeep' | 'tooManyAliases' | 'tooComplex'
 
@@ -49,12 +57,13 @@ function measure (selectionSet: SelectionSetNode, fragments: Map<string, Fragmen
 }
 
 function multiplierOf (field: FieldNode): number {
-  if (!PAGED_FIELDS.has(field.name.value)) return 1
-  const argument = field.arguments?.find((arg) => arg.name.value === 'page_size')?.value
+  const paged = PAGED_FIELDS.get(field.name.value)
+  if (paged === undefined) return 1
+  const argument = field.arguments?.find((arg) => arg.name.value === paged.argument)?.value
   if (argument?.kind === Kind.INT) return Number(argument.value)
   // A variable's value is not known while validating (the result is cached per query text): the most a page may hold.
   if (argument?.kind === Kind.VARIABLE) return MAX_PAGE_SIZE
-  return DEFAULT_PAGE_SIZE
+  return paged.fallback
 }
 
 function countAliases (context: ValidationContext): number {

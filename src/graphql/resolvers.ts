@@ -1,14 +1,19 @@
-import type { IResolvers } from 'mercurius'
+import type { IResolvers, MercuriusLoaders } from 'mercurius'
 import { Type } from 'typebox'
 import type { Db } from '#db/schema/index.js'
 import { Uuid } from '../schemas/fields.js'
 import { CreateLocationBody, LocationListQuery, UpdateLocationBody } from '../schemas/locations.js'
+import { IdempotencyKey } from '../schemas/idempotency.js'
+import { CreateOrderBody, OrderListQuery, VoidOrderBody, type OrderItem } from '../schemas/orders.js'
 import { CreateProductBody, ProductListQuery, UpdateProductBody } from '../schemas/products.js'
 import { CreateTaskBody, TaskListQuery, UpdateTaskBody } from '../schemas/tasks.js'
 import { getMe } from '../services/account.js'
 import type { AuthContext } from '../services/auth-context.js'
 import { createLocation, deleteLocation, getLocation, listLocations, updateLocation } from '../services/locations.js'
-import { createProduct, deleteProduct, getProduct, listProducts, updateProduct } from '../services/products.js'
+import type { CursorCodec } from '../services/cursor.js'
+import type { WriteOptions } from '../services/idempotency.js'
+import { createOrder, getOrder, itemsOfOrders, listOrders, payOrder, voidOrder } from '../services/orders.js'
+import { createProduct, deleteProduct, getProduct, listProducts, productsByIds, updateProduct } from '../services/products.js'
 import { createTask, deleteTask, getTask, listTasks, updateTask } from '../services/tasks.js'
 import { getTenant, listMembers } from '../services/tenants.js'
 import { inputOf } from './inputs.js'
@@ -19,6 +24,10 @@ export interface GraphqlContext {
   auth: AuthContext
   /** Called by every mutation that committed: the response cache is invalidated as after a REST write. */
   wrote: () => void
+  /** The request's Idempotency-Key header, unchecked: an order write's `idempotency_key` argument takes its place. */
+  idempotencyHeader: string | string[] | undefined
+  /** Aborts once the handler timeout answered 503, so a write then rolls back (as on REST). */
+  timeoutSignal: () => AbortSignal
 }
 
 declare module 'mercurius' {
@@ -37,8 +46,19 @@ const locationCreate = inputOf(CreateLocationBody, 'body')
 const locationUpdate = inputOf(UpdateLocationBody, 'body')
 const taskCreate = inputOf(CreateTaskBody, 'body')
 const taskUpdate = inputOf(UpdateTaskBody, 'body')
+const orderQuery = inputOf(OrderListQuery, 'querystring')
+const orderCreate = inputOf(CreateOrderBody, 'body')
+const orderVoid = inputOf(VoidOrderBody, 'body')
+const locationIdOf = ((check) => (args: { location_id?: unknown }) => check({ location_id: args.location_id }).location_id)(inputOf(Type.Object({ location_id: Uuid }, { additionalProperties: false }), 'params'))
+const idempotencyKeyCheck = inputOf(Type.Object({ 'idempotency-key': Type.Optional(IdempotencyKey) }, { additionalProperties: false }), 'headers')
 
-type Args = Record<string, unknown> & { id?: unknown, input?: unknown }
+/** An order write's options: its idempotency_key (else the Idempotency-Key header), checked as REST checks the header, and the timeout signal. */
+function writeOptionsOf (context: GraphqlContext, args: Args): WriteOptions {
+  const key = args.idempotency_key ?? context.idempotencyHeader
+  return { idempotencyKey: idempotencyKeyCheck(key === undefined ? {} : { 'idempotency-key': key })['idempotency-key'], signal: context.timeoutSignal() }
+}
+
+type Args = Record<string, unknown> & { id?: unknown, input?: unknown, location_id?: unknown, idempotency_key?: unknown }
 
 /** A mutation: the service's result, once the context knows the request wrote. */
 async function written<T> (context: GraphqlContext, result: Promise<T>): Promise<T> {
@@ -72,7 +92,7 @@ function writesOf<C, U, R> (name: string, services: ResourceWrites<C, U, R>, cre
  * The same services as the REST routes, with the same inputs validated by the same schemas, so
  * roles, tenant isolation, errors and events are those of REST.
  */
-export function graphqlResolvers (db: Db): IResolvers {
+export function graphqlResolvers (db: Db, cursors: CursorCodec): IResolvers {
   return {
     Query: {
       me: async (_root, _args, { auth }) => await getMe(db, auth),
@@ -83,12 +103,43 @@ export function graphqlResolvers (db: Db): IResolvers {
       locations: async (_root, args: Args, { auth }) => await listLocations(db, auth, locationQuery(args)),
       location: async (_root, args: Args, { auth }) => await getLocation(db, auth, idOf(args)),
       tasks: async (_root, args: Args, { auth }) => await listTasks(db, auth, taskQuery(args)),
-      task: async (_root, args: Args, { auth }) => await getTask(db, auth, idOf(args))
+      task: async (_root, args: Args, { auth }) => await getTask(db, auth, idOf(args)),
+      orders: async (_root, args: Args, { auth }) => await listOrders(db, auth, orderQuery(args), cursors),
+      order: async (_root, args: Args, { auth }) => await getOrder(db, auth, idOf(args))
     },
     Mutation: {
       ...writesOf('Product', { create: createProduct, update: updateProduct, remove: deleteProduct }, productCreate, productUpdate, db),
       ...writesOf('Location', { create: createLocation, update: updateLocation, remove: deleteLocation }, locationCreate, locationUpdate, db),
-      ...writesOf('Task', { create: createTask, update: updateTask, remove: deleteTask }, taskCreate, taskUpdate, db)
+      ...writesOf('Task', { create: createTask, update: updateTask, remove: deleteTask }, taskCreate, taskUpdate, db),
+      placeOrder: async (_root, args: Args, context) =>
+        (await written(context, createOrder(db, context.auth, locationIdOf(args), orderCreate(args.input), writeOptionsOf(context, args)))).value,
+      payOrder: async (_root, args: Args, context) =>
+        (await written(context, payOrder(db, context.auth, idOf(args), writeOptionsOf(context, args)))).value,
+      voidOrder: async (_root, args: Args, context) =>
+        (await written(context, voidOrder(db, context.auth, idOf(args), orderVoid({ reason: args.reason }).reason, writeOptionsOf(context, args)))).value
+    }
+  }
+}
+
+/**
+ * Batched loading (mercurius loaders, one batch per field per request): an orders page with its
+ * lines and their products is three queries whatever its size, and every lookup is the caller's
+ * tenant's. An order read by id or just written already carries its lines.
+ */
+export function graphqlLoaders (db: Db): MercuriusLoaders {
+  return {
+    Order: {
+      items: async (queries: Array<{ obj: { id: string, items?: OrderItem[] } }>, { auth }) => {
+        const missing = queries.filter(({ obj }) => obj.items === undefined).map(({ obj }) => obj.id)
+        const loaded = await itemsOfOrders(db, auth, missing)
+        return queries.map(({ obj }) => obj.items ?? loaded.get(obj.id) ?? [])
+      }
+    },
+    OrderItem: {
+      product: async (queries: Array<{ obj: OrderItem }>, { auth }) => {
+        const products = await productsByIds(db, auth, queries.map(({ obj }) => obj.product_id))
+        return queries.map(({ obj }) => products.get(obj.product_id) ?? null)
+      }
     }
   }
 }

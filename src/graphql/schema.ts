@@ -1,7 +1,8 @@
 import { Type } from 'typebox'
-import { PageMeta } from '../schemas/envelope.js'
+import { CursorMeta, PageMeta } from '../schemas/envelope.js'
 import { Me, Member, Role, Tenant, TenantMembership, User } from '../schemas/identity.js'
 import { CreateLocationBody, Location, LocationListQuery, UpdateLocationBody } from '../schemas/locations.js'
+import { CreateOrderBody, Order, OrderItem, OrderLineRequest, OrderListQuery, OrderStatus } from '../schemas/orders.js'
 import { PageQuery } from '../schemas/params.js'
 import { CreateProductBody, Product, ProductListQuery, UpdateProductBody } from '../schemas/products.js'
 import { CreateTaskBody, Task, TaskListQuery, TaskPriority, TaskStatus, UpdateTaskBody } from '../schemas/tasks.js'
@@ -16,14 +17,15 @@ export const MemberListQuery = Type.Object(PageQuery, { additionalProperties: fa
  * for integrators; a test keeps it current (`npm run graphql:schema` rewrites it).
  */
 export function graphqlSdl (): string {
-  const registry = new SdlRegistry([Me, Member, Role, Tenant, TenantMembership, User, Product, Location, Task, TaskStatus, TaskPriority, PageMeta])
-  for (const object of [Me, Member, Product, Location, Task, PageMeta]) registry.objectType(object)
+  const registry = new SdlRegistry([Me, Member, Role, Tenant, TenantMembership, User, Product, Location, Task, TaskStatus, TaskPriority, PageMeta, CursorMeta, Order, OrderItem, OrderStatus, OrderLineRequest])
+  for (const object of [Me, Member, Product, Location, Task, Order, PageMeta, CursorMeta]) registry.objectType(object)
   registry.inputType(CreateProductBody, 'CreateProductInput')
   registry.inputType(UpdateProductBody, 'UpdateProductInput')
   registry.inputType(CreateLocationBody, 'CreateLocationInput')
   registry.inputType(UpdateLocationBody, 'UpdateLocationInput')
   registry.inputType(CreateTaskBody, 'CreateTaskInput')
   registry.inputType(UpdateTaskBody, 'UpdateTaskInput')
+  registry.inputType(CreateOrderBody, 'CreateOrderInput')
   const pages = ['Member', 'Product', 'Location', 'Task'].map((item) => `"""A page of ${item}s and where it is in the whole list, as REST's data and meta."""
 type ${item}Page {
   items: [${item}!]!
@@ -42,6 +44,9 @@ type Query {
   location(id: ID!): Location!
   tasks${registry.argumentsOf(TaskListQuery)}: TaskPage!
   task(id: ID!): Task!
+  """REST's filters and cursor (GET /orders), newest first; each order's lines and their products are loaded for the whole page at once."""
+  orders${registry.argumentsOf(OrderListQuery)}: OrderPage!
+  order(id: ID!): Order!
 }
 
 """Writes, under the same role rules as REST; a delete returns the id it deleted."""
@@ -55,6 +60,21 @@ type Mutation {
   createTask(input: CreateTaskInput!): Task!
   updateTask(id: ID!, input: UpdateTaskInput!): Task!
   deleteTask(id: ID!): ID!
+  """As POST /locations/{location_id}/orders; idempotency_key (else the Idempotency-Key header) makes a retry replay the first answer."""
+  placeOrder(location_id: ID!, input: CreateOrderInput!, idempotency_key: String): Order!
+  payOrder(id: ID!, idempotency_key: String): Order!
+  voidOrder(id: ID!, reason: String!, idempotency_key: String): Order!
+}
+
+"""A page of orders, as REST's data and meta: pass meta.next_cursor as cursor for the next."""
+type OrderPage {
+  items: [Order!]!
+  meta: CursorMeta!
+}
+
+extend type OrderItem {
+  """GraphQL only: the product the line is of, as it is now (product_name and unit_price_cents are as when ordered)."""
+  product: Product
 }`
   return `${[root, ...pages, ...registry.definitions()].join('\n\n')}\n`
 }

@@ -1,10 +1,10 @@
-import { findOrder, findOrderItems, findOrderLocation, listOrders as listOrderRows, lockOrder, markOrderPaid, markOrderVoided, recordSale, type OrderFilters } from '#db/queries/orders.js'
+import { findItemsOfOrders, findOrder, findOrderItems, findOrderLocation, listOrders as listOrderRows, lockOrder, markOrderPaid, markOrderVoided, recordSale, type OrderFilters } from '#db/queries/orders.js'
 import { adjustStock, lockProducts, lockSale, type SaleProduct } from '#db/queries/stock.js'
 import type { Db } from '#db/schema/index.js'
 import { uuidv7 } from '#db/ids.js'
 import type { TenantScope } from '#db/tenant-scope.js'
 import { errors, type FieldError, fieldError } from '../errors/index.js'
-import type { CreateOrderBody, Order, OrderListQuery, OrderSummary } from '../schemas/orders.js'
+import type { CreateOrderBody, Order, OrderItem, OrderListQuery, OrderSummary } from '../schemas/orders.js'
 import { hasRole, requireRole, scopeOf, type AuthContext } from './auth-context.js'
 import { cursorPageOf, decodeTimeKey, encodeTimeKey, type CursorCodec, type CursorPage } from './cursor.js'
 import { recordChanges, stockChanged } from './events.js'
@@ -119,6 +119,13 @@ export async function getOrder (db: Db, auth: AuthContext, id: string): Promise<
   const [order, items] = await Promise.all([findOrder(db, scope, id), findOrderItems(db, scope, id)])
   if (order === undefined) throw errors.ORDER_NOT_FOUND()
   return { ...order, items }
+}
+
+/** The lines of several of the tenant's orders, by order id (an order it does not have gets none). */
+export async function itemsOfOrders (db: Db, auth: AuthContext, orderIds: readonly string[]): Promise<Map<string, OrderItem[]>> {
+  const lines = new Map<string, OrderItem[]>(orderIds.map((id) => [id, []]))
+  for (const { order_id: orderId, ...item } of await findItemsOfOrders(db, scopeOf(auth), [...new Set(orderIds)])) lines.get(orderId)?.push(item)
+  return lines
 }
 
 async function listPage (db: Db, scope: TenantScope, filters: OrderFilters, query: { limit?: number | undefined, cursor?: string | undefined }, cursors: CursorCodec): Promise<CursorPage<OrderSummaryRecord>> {

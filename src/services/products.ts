@@ -1,5 +1,5 @@
 import { insertProduct } from '#db/queries/product-inserts.js'
-import { countProducts, deleteProduct as deleteProductRow, findProduct, findProductWriteTarget, listProducts as listProductRows, updateProduct as updateProductRow } from '#db/queries/products.js'
+import { countProducts, deleteProduct as deleteProductRow, findProduct, findProducts, findProductWriteTarget, listProducts as listProductRows, updateProduct as updateProductRow } from '#db/queries/products.js'
 import type { Db } from '#db/schema/index.js'
 import { uuidv7 } from '#db/ids.js'
 import { constraints, isForeignKeyViolation, isUniqueViolation } from '#db/postgres-errors.js'
@@ -41,6 +41,12 @@ export async function getProduct (db: Db, auth: AuthContext, id: string): Promis
   const product = await findProduct(db, scopeOf(auth), id)
   if (product === undefined) throw errors.PRODUCT_NOT_FOUND()
   return product
+}
+
+/** Several of the tenant's products, by id; ids it does not have are absent. */
+export async function productsByIds (db: Db, auth: AuthContext, ids: readonly string[]): Promise<Map<string, ProductRecord>> {
+  const rows = await findProducts(db, scopeOf(auth), [...new Set(ids)])
+  return new Map(rows.map((row) => [row.id, row]))
 }
 
 export async function listProducts (db: Db, auth: AuthContext, query: ProductListQuery): Promise<Page<ProductRecord>> {

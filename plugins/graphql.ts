@@ -1,12 +1,14 @@
-import type { FastifyInstance, FastifyRequest, preValidationHookHandler } from 'fastify'
+import type { FastifyInstance, FastifyRequest, onRequestHookHandler, preValidationHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
 import mercurius from 'mercurius'
 import { errors } from '#src/errors/index.js'
+import { closeCodes } from '#src/events/ws-protocol.js'
 import { graphqlErrorFormatter } from '#src/graphql/errors.js'
 import { limitRules } from '#src/graphql/limits.js'
 import { graphqlLoaders, graphqlResolvers, type GraphqlContext } from '#src/graphql/resolvers.js'
 import { timeoutSignal } from '#src/http/write-options.js'
 import { graphqlSdl } from '#src/graphql/schema.js'
+import { subscriptionResolvers } from '#src/graphql/subscriptions.js'
 
 export const GRAPHQL_PATH = '/graphql'
 /** Hashes of queries sent once with their hash (automatic persisted queries), remembered per instance. */
@@ -34,18 +36,25 @@ function hooksOf<H> (hooks: H | H[] | undefined): H[] {
 async function graphql (scope: FastifyInstance): Promise<void> {
   const { config } = scope
   const wrote = new WeakSet<FastifyRequest>()
+  // A subscription's WebSocket authenticates at connection_init, not on the upgrade request, and
+  // is a stream: not held to the handler timeout nor waited for by the drain (it is told to go).
+  const authenticateUnlessUpgrade: onRequestHookHandler = function (request, reply, done) {
+    if (request.headers.upgrade?.toLowerCase() !== 'websocket') return scope.authenticate(request, reply, done)
+    scope.inFlight.forget(request)
+    done()
+  }
 
   scope.addHook('onRoute', (route) => {
     route.schema = { ...route.schema, hide: true }
     if (route.url !== GRAPHQL_PATH) return
     route.config = { ...route.config, sequencesItsWrites: true }
-    route.onRequest = [scope.authenticate, ...hooksOf(route.onRequest)]
+    route.onRequest = [authenticateUnlessUpgrade, ...hooksOf(route.onRequest)]
     if (route.method === 'POST') route.preValidation = [refuseBatches, ...hooksOf(route.preValidation)]
   })
 
   await scope.register(mercurius, {
     schema: graphqlSdl(),
-    resolvers: graphqlResolvers(scope.db, scope.cursors),
+    resolvers: { ...graphqlResolvers(scope.db, scope.cursors), ...subscriptionResolvers(scope) },
     loaders: graphqlLoaders(scope.db),
     path: GRAPHQL_PATH,
     // A getter: mercurius also builds the context to format an error the auth hook raised, when there is no caller.
@@ -56,6 +65,19 @@ async function graphql (scope: FastifyInstance): Promise<void> {
       timeoutSignal: () => timeoutSignal(request)
     }),
     graphiql: config.GRAPHQL_GRAPHIQL,
+    subscription: {
+      // graphql-ws: the token comes in connection_init's payload (browsers cannot set headers on a WebSocket).
+      onConnect: async ({ payload }: { payload?: { authorization?: unknown } }) => {
+        const authorization = typeof payload?.authorization === 'string' ? payload.authorization : undefined
+        try {
+          return { auth: await scope.authorize(authorization), accessExpiresAt: scope.accessExpiry(authorization) }
+        } catch {
+          return false
+        }
+      },
+      context: (): Omit<GraphqlContext, 'auth'> => ({ wrote: () => {}, idempotencyHeader: undefined, timeoutSignal: () => new AbortController().signal }),
+      keepAlive: config.STREAM_HEARTBEAT_MS
+    },
     validationRules: limitRules({
       maxDepth: config.GRAPHQL_MAX_DEPTH,
       maxAliases: config.GRAPHQL_MAX_ALIASES,
@@ -68,6 +90,14 @@ async function graphql (scope: FastifyInstance): Promise<void> {
     persistedQueryProvider: mercurius.persistedQueryDefaults.automatic(PERSISTED_QUERIES_MAX),
     errorFormatter: graphqlErrorFormatter(scope),
     additionalRouteOptions: { bodyLimit: config.GRAPHQL_BODY_LIMIT_BYTES }
+  })
+
+  // Subscriptions end with SERVICE_UNAVAILABLE (the events plugin's drain listener); their sockets
+  // are then closed as the REST WebSocket's are, so clients reconnect elsewhere and the drain,
+  // which waits for every connection, goes on. (mercurius uses the app's WebSocket server,
+  // src/app.ts, so this closes the REST streams' sockets too: they were told to go already.)
+  scope.beforeDrain(() => {
+    for (const client of scope.websocketServer.clients) client.close(closeCodes.shuttingDown.code, closeCodes.shuttingDown.reason)
   })
 
   // A mutation that committed invalidates the tenant's response cache, as a REST write's onSend
@@ -88,4 +118,4 @@ export default fp(async (app) => {
   if (!app.config.GRAPHQL_ENABLED) return
   // Its own scope: mercurius's error handler and the hooks above apply to the GraphQL routes only.
   await app.register(graphql)
-}, { name: 'graphql', dependencies: ['config', 'database', 'auth', 'errors', 'response-cache', 'cursors', 'events'] })
+}, { name: 'graphql', dependencies: ['config', 'database', 'auth', 'errors', 'response-cache', 'cursors', 'events', 'shutdown', 'in-flight', '@fastify/websocket'] })

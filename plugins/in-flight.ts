@@ -8,7 +8,12 @@ import { sendError } from './errors.js'
 declare module 'fastify' {
   interface FastifyInstance {
     /** Requests received and not yet answered (or abandoned by their client). */
-    readonly inFlight: { readonly count: number, forEach: (visit: (reply: FastifyReply) => void) => void }
+    readonly inFlight: {
+      readonly count: number
+      forEach: (visit: (reply: FastifyReply) => void) => void
+      /** Takes a request that became a long-lived stream off the list (as `config.longLived` does for a whole route): a GraphQL subscription's upgrade. */
+      forget: (request: FastifyRequest) => void
+    }
   }
   interface FastifyRequest extends ArrivalLinks<FastifyRequest> {
     /** The reply of a request in flight (null once it is off the list). */
@@ -77,7 +82,8 @@ export default fp(async (app) => {
     get count () { return pending.size },
     forEach: (visit: (reply: FastifyReply) => void) => {
       pending.forEach((request) => { if (request.inFlightReply !== null) visit(request.inFlightReply) })
-    }
+    },
+    forget: (request: FastifyRequest) => { release(request) }
   })
 
   app.addHook('onRequest', (request, reply, done) => {

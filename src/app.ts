@@ -30,6 +30,7 @@ import shutdown from '#plugins/shutdown.js'
 import tenancy from '#plugins/tenancy.js'
 import webhooks from '#plugins/webhooks.js'
 import graphql from '#plugins/graphql.js'
+import websocket from '@fastify/websocket'
 
 /** The configuration the app runs with: by now the database URL is known (given or embedded). */
 export type AppConfig = Config & { DATABASE_URL: string }
@@ -49,6 +50,8 @@ declare module 'fastify' {
 }
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..')
+/** A client's WebSocket message at most (stream control messages, GraphQL subscribe); larger closes the socket (1009). */
+const WEBSOCKET_MAX_PAYLOAD_BYTES = 64 * 1024
 
 export interface BuildOptions {
   /** Override the logger (tests pass `false`). */
@@ -120,6 +123,9 @@ export async function buildApp (config: AppConfig, options: BuildOptions = {}): 
   await app.register(responseCache)
   await app.register(events)
   await app.register(webhooks)
+  // Once for the app: each registration would add its own 'upgrade' listener, and every upgrade
+  // would be routed once per listener. Serves the REST event WebSocket and GraphQL subscriptions.
+  await app.register(websocket, { options: { maxPayload: WEBSOCKET_MAX_PAYLOAD_BYTES } })
   await app.register(graphql)
   await app.register(openapi)
 

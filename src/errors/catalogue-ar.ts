@@ -136,6 +136,7 @@ export const arabicCatalogue: CatalogueTranslation = {
     reasons: {
       overloaded: 'الخادم مثقل بالطلبات؛ أعد المحاولة لاحقًا.',
       shuttingDown: 'الخادم قيد الإيقاف؛ أعد المحاولة على خادم آخر.',
+      slowConsumer: 'تأخّر الاشتراك كثيرًا عن الأحداث؛ اشترك من جديد بعد آخر رقم حدث استلمته.',
       queryTimeout: 'استغرق الطلب وقتًا طويلًا وأُلغي؛ أعد المحاولة لاحقًا.',
       poolExhausted: 'كل اتصالات قاعدة البيانات مشغولة؛ أعد المحاولة بعد لحظة.',
       notReadyOverloaded: 'الخادم مثقل بالطلبات.',

@@ -146,6 +146,7 @@ export const errorCatalogue = {
     reasons: {
       overloaded: 'The server is overloaded; retry later.',
       shuttingDown: 'The server is shutting down; retry on another instance.',
+      slowConsumer: 'The subscription fell too far behind; subscribe again after the last event id received.',
       queryTimeout: 'The request took too long and was cancelled; retry later.',
       poolExhausted: 'Every database connection is busy; retry in a moment.',
       notReadyOverloaded: 'The server is overloaded.',

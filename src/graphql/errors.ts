@@ -69,3 +69,12 @@ export function graphqlErrorFormatter (app: FastifyInstance) {
     return { statusCode: status, response: { data: execution.data ?? null, errors: formatted } }
   }
 }
+
+/**
+ * An AppError as a GraphQLError carrying REST's code and details in its extensions: for errors
+ * mercurius sends over a subscription's socket without the error formatter (those of subscribe
+ * and of the event iterator). Messages in English: a socket has no Accept-Language per message.
+ */
+export function subscriptionError (error: AppError): GraphQLError {
+  return new GraphQLError(error.message, { originalError: error, extensions: { code: error.code, details: error.details } })
+}

@@ -28,6 +28,8 @@ export interface GraphqlContext {
   idempotencyHeader: string | string[] | undefined
   /** Aborts once the handler timeout answered 503, so a write then rolls back (as on REST). */
   timeoutSignal: () => AbortSignal
+  /** A subscription's: when its access token expires (ms since the epoch), from connection_init. */
+  accessExpiresAt?: number
 }
 
 declare module 'mercurius' {

@@ -1,5 +1,6 @@
 import { Type } from 'typebox'
 import { CursorMeta, PageMeta } from '../schemas/envelope.js'
+import { Event, EventStreamQuery, eventSchemas } from '../schemas/events.js'
 import { Me, Member, Role, Tenant, TenantMembership, User } from '../schemas/identity.js'
 import { CreateLocationBody, Location, LocationListQuery, UpdateLocationBody } from '../schemas/locations.js'
 import { CreateOrderBody, Order, OrderItem, OrderLineRequest, OrderListQuery, OrderStatus } from '../schemas/orders.js'
@@ -17,8 +18,8 @@ export const MemberListQuery = Type.Object(PageQuery, { additionalProperties: fa
  * for integrators; a test keeps it current (`npm run graphql:schema` rewrites it).
  */
 export function graphqlSdl (): string {
-  const registry = new SdlRegistry([Me, Member, Role, Tenant, TenantMembership, User, Product, Location, Task, TaskStatus, TaskPriority, PageMeta, CursorMeta, Order, OrderItem, OrderStatus, OrderLineRequest])
-  for (const object of [Me, Member, Product, Location, Task, Order, PageMeta, CursorMeta]) registry.objectType(object)
+  const registry = new SdlRegistry([Me, Member, Role, Tenant, TenantMembership, User, Product, Location, Task, TaskStatus, TaskPriority, PageMeta, CursorMeta, Order, OrderItem, OrderStatus, OrderLineRequest, ...eventSchemas])
+  for (const object of [Me, Member, Product, Location, Task, Order, PageMeta, CursorMeta, Event]) registry.objectType(object)
   registry.inputType(CreateProductBody, 'CreateProductInput')
   registry.inputType(UpdateProductBody, 'UpdateProductInput')
   registry.inputType(CreateLocationBody, 'CreateLocationInput')
@@ -71,6 +72,31 @@ type OrderPage {
   items: [Order!]!
   meta: CursorMeta!
 }
+
+"""
+The tenant's events from the outbox, over WebSocket (graphql-ws), authenticated by connection_init's
+payload { authorization: "Bearer <access token>" }: as the SSE stream, every event after \`after\`
+in order without duplicates, then live; \`types\` filters as on SSE (product.*,order.paid). It ends
+with an error when the token expires (TOKEN_EXPIRED), the session or membership is revoked
+(TOKEN_REVOKED), the server shuts down or the client falls too far behind (SERVICE_UNAVAILABLE).
+"""
+type Subscription {
+  events${registry.argumentsOf(EventStreamQuery, ['ticket'])}: EventMessage!
+}
+
+"""One of the two: an event, or (first, alone) a reset: the position asked for cannot be resumed (past retention, or unknown), refetch and follow from last_id."""
+type EventMessage {
+  event: Event
+  reset: StreamReset
+}
+
+type StreamReset {
+  reason: String!
+  last_id: Int!
+}
+
+"""Any JSON value: an event's data, whose shape its type names (the REST resource, or { id } for a deletion)."""
+scalar JSON
 
 extend type OrderItem {
   """GraphQL only: the product the line is of, as it is now (product_name and unit_price_cents are as when ordered)."""

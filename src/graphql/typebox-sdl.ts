@@ -80,6 +80,8 @@ export class SdlRegistry {
     const inner = nullableInner(field)
     if (inner !== undefined) return stripNonNull(this.#outputType(inner))
     if (field.$ref !== undefined) return `${this.#named$ref(field.$ref, 'output')}!`
+    // A union of resources (an event's data): JSON, whose shape the event's type names.
+    if (field.anyOf !== undefined) return 'JSON!'
     if (field.type === 'array' && field.items !== undefined) return `[${this.#outputType(field.items)}]!`
     return `${scalarOf(field)}!`
   }

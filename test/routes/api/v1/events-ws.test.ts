@@ -1,42 +1,10 @@
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import WebSocket from 'ws'
+import type WebSocket from 'ws'
 import { useTestApp } from '#test/helpers/app.js'
 import { createProduct } from '#test/helpers/catalogue.js'
 import { bearer, registerUser, type TestSession } from '#test/helpers/identity.js'
-
-interface Message { type: string, [key: string]: unknown }
-
-/** A WebSocket client that queues the server's messages for `next()`. */
-async function connect (url: string, headers: Record<string, string> = {}): Promise<{ socket: WebSocket, next: (timeoutMs?: number) => Promise<Message>, closed: Promise<{ code: number, reason: string }> }> {
-  const socket = new WebSocket(url, { headers })
-  const queue: Message[] = []
-  const waiting: Array<(message: Message) => void> = []
-  socket.on('message', (data: WebSocket.RawData) => {
-    const message = JSON.parse(data.toString()) as Message
-    const waiter = waiting.shift()
-    if (waiter !== undefined) waiter(message)
-    else queue.push(message)
-  })
-  const closed = new Promise<{ code: number, reason: string }>((resolve) => { socket.once('close', (code, reason) => { resolve({ code, reason: reason.toString() }) }) })
-  await new Promise<void>((resolve, reject) => {
-    socket.once('open', () => { resolve() })
-    socket.once('unexpected-response', (request, response) => {
-      request.destroy()
-      reject(new Error(`HTTP ${response.statusCode}`))
-    })
-    socket.once('error', reject)
-  })
-  const next = async (timeoutMs = 3000): Promise<Message> => {
-    const queued = queue.shift()
-    if (queued !== undefined) return queued
-    return await new Promise((resolve, reject) => {
-      const timer = setTimeout(() => { reject(new Error(`no message within ${timeoutMs} ms`)) }, timeoutMs)
-      waiting.push((message) => { clearTimeout(timer); resolve(message) })
-    })
-  }
-  return { socket, next, closed }
-}
+import { connect, type Message } from '#test/helpers/websocket.js'
 
 describe('GET .../ws (WebSocket events)', () => {
   const context = useTestApp({ env: { STREAM_MAX_QUEUE_BYTES: '65536', STREAM_HEARTBEAT_MS: '200' } })

@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import websocket from '@fastify/websocket'
 import { Type } from 'typebox'
 import type { OpenStream, StreamEnd } from '#plugins/events.js'
 import { EventStream } from '#src/events/stream.js'
@@ -21,11 +20,10 @@ const endings: Record<StreamEnd, { code: number, reason: string }> = {
 /**
  * The tenant's events over WebSocket (protocol: src/events/ws-protocol.ts). The upgrade request
  * passes the same hooks as every route under the tenant (token or ticket, tenant match, rate
- * limit), so a refused one gets its HTTP error instead of a socket. @fastify/websocket is
- * registered here only, so its hooks run on this route alone.
+ * limit), so a refused one gets its HTTP error instead of a socket. (@fastify/websocket is
+ * registered once, by src/app.ts, for this route and GraphQL's subscriptions.)
  */
 const ws: FastifyPluginAsyncTypebox = async (app) => {
-  await app.register(websocket, { options: { maxPayload: 64 * 1024 } })
   const maxQueue = app.config.STREAM_MAX_QUEUE_BYTES
 
   // An upgrade refused by a hook (401, 403, 429...) is answered on the raw socket, which nothing

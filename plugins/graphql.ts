@@ -54,7 +54,7 @@ async function graphql (scope: FastifyInstance): Promise<void> {
 
   await scope.register(mercurius, {
     schema: graphqlSdl(),
-    resolvers: { ...graphqlResolvers(scope.db, scope.cursors), ...subscriptionResolvers(scope) },
+    resolvers: { ...graphqlResolvers(scope.db, { cursors: scope.cursors, accessApplied: async () => { await scope.pgListener.caughtUp() } }), ...subscriptionResolvers(scope) },
     loaders: graphqlLoaders(scope.db),
     path: GRAPHQL_PATH,
     // A getter: mercurius also builds the context to format an error the auth hook raised, when there is no caller.
@@ -118,4 +118,4 @@ export default fp(async (app) => {
   if (!app.config.GRAPHQL_ENABLED) return
   // Its own scope: mercurius's error handler and the hooks above apply to the GraphQL routes only.
   await app.register(graphql)
-}, { name: 'graphql', dependencies: ['config', 'database', 'auth', 'errors', 'response-cache', 'cursors', 'events', 'shutdown', 'in-flight', '@fastify/websocket'] })
+}, { name: 'graphql', dependencies: ['config', 'database', 'auth', 'errors', 'response-cache', 'cursors', 'events', 'shutdown', 'in-flight', 'notifications', '@fastify/websocket'] })

@@ -3,6 +3,7 @@ import { Type } from 'typebox'
 import type { Db } from '#db/schema/index.js'
 import { Uuid } from '../schemas/fields.js'
 import { CreateLocationBody, LocationListQuery, UpdateLocationBody } from '../schemas/locations.js'
+import { AddMemberBody, UpdateMemberBody, UpdateTenantBody } from '../schemas/identity.js'
 import { IdempotencyKey } from '../schemas/idempotency.js'
 import { CreateOrderBody, OrderListQuery, VoidOrderBody, type OrderItem } from '../schemas/orders.js'
 import { CreateProductBody, ProductListQuery, UpdateProductBody } from '../schemas/products.js'
@@ -15,7 +16,7 @@ import type { WriteOptions } from '../services/idempotency.js'
 import { createOrder, getOrder, itemsOfOrders, listOrders, payOrder, voidOrder } from '../services/orders.js'
 import { createProduct, deleteProduct, getProduct, listProducts, productsByIds, updateProduct } from '../services/products.js'
 import { createTask, deleteTask, getTask, listTasks, updateTask } from '../services/tasks.js'
-import { getTenant, listMembers } from '../services/tenants.js'
+import { addMember, changeMemberRole, getTenant, listMembers, removeMember, updateTenant } from '../services/tenants.js'
 import { inputOf } from './inputs.js'
 import { MemberListQuery } from './schema.js'
 
@@ -48,6 +49,10 @@ const locationCreate = inputOf(CreateLocationBody, 'body')
 const locationUpdate = inputOf(UpdateLocationBody, 'body')
 const taskCreate = inputOf(CreateTaskBody, 'body')
 const taskUpdate = inputOf(UpdateTaskBody, 'body')
+const tenantUpdate = inputOf(UpdateTenantBody, 'body')
+const memberAdd = inputOf(AddMemberBody, 'body')
+const memberUpdate = inputOf(UpdateMemberBody, 'body')
+const userIdOf = ((check) => (args: { user_id?: unknown }) => check({ user_id: args.user_id }).user_id)(inputOf(Type.Object({ user_id: Uuid }, { additionalProperties: false }), 'params'))
 const orderQuery = inputOf(OrderListQuery, 'querystring')
 const orderCreate = inputOf(CreateOrderBody, 'body')
 const orderVoid = inputOf(VoidOrderBody, 'body')
@@ -60,7 +65,7 @@ function writeOptionsOf (context: GraphqlContext, args: Args): WriteOptions {
   return { idempotencyKey: idempotencyKeyCheck(key === undefined ? {} : { 'idempotency-key': key })['idempotency-key'], signal: context.timeoutSignal() }
 }
 
-type Args = Record<string, unknown> & { id?: unknown, input?: unknown, location_id?: unknown, idempotency_key?: unknown }
+type Args = Record<string, unknown> & { id?: unknown, input?: unknown, location_id?: unknown, user_id?: unknown, idempotency_key?: unknown }
 
 /** A mutation: the service's result, once the context knows the request wrote. */
 async function written<T> (context: GraphqlContext, result: Promise<T>): Promise<T> {
@@ -94,7 +99,20 @@ function writesOf<C, U, R> (name: string, services: ResourceWrites<C, U, R>, cre
  * The same services as the REST routes, with the same inputs validated by the same schemas, so
  * roles, tenant isolation, errors and events are those of REST.
  */
-export function graphqlResolvers (db: Db, cursors: CursorCodec): IResolvers {
+export interface ResolverDependencies {
+  cursors: CursorCodec
+  /** Resolves once this instance has applied the access changes committed so far (plugins/revocation.ts). */
+  accessApplied: () => Promise<void>
+}
+
+export function graphqlResolvers (db: Db, { cursors, accessApplied }: ResolverDependencies): IResolvers {
+  /** A membership change: answered once this instance's token checks know of it, as REST's changesAccess routes. */
+  async function changedAccess<T> (context: GraphqlContext, result: Promise<T>): Promise<T> {
+    const value = await written(context, result)
+    await accessApplied()
+    return value
+  }
+
   return {
     Query: {
       me: async (_root, _args, { auth }) => await getMe(db, auth),
@@ -110,6 +128,14 @@ export function graphqlResolvers (db: Db, cursors: CursorCodec): IResolvers {
       order: async (_root, args: Args, { auth }) => await getOrder(db, auth, idOf(args))
     },
     Mutation: {
+      updateTenant: async (_root, args: Args, context) => await written(context, updateTenant(db, context.auth, tenantUpdate(args.input))),
+      addMember: async (_root, args: Args, context) => await changedAccess(context, addMember(db, context.auth, memberAdd(args.input))),
+      updateMember: async (_root, args: Args, context) => await changedAccess(context, changeMemberRole(db, context.auth, userIdOf(args), memberUpdate(args.input).role)),
+      removeMember: async (_root, args: Args, context) => {
+        const userId = userIdOf(args)
+        await changedAccess(context, removeMember(db, context.auth, userId))
+        return userId
+      },
       ...writesOf('Product', { create: createProduct, update: updateProduct, remove: deleteProduct }, productCreate, productUpdate, db),
       ...writesOf('Location', { create: createLocation, update: updateLocation, remove: deleteLocation }, locationCreate, locationUpdate, db),
       ...writesOf('Task', { create: createTask, update: updateTask, remove: deleteTask }, taskCreate, taskUpdate, db),

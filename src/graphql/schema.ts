@@ -1,7 +1,7 @@
 import { Type } from 'typebox'
 import { CursorMeta, PageMeta } from '../schemas/envelope.js'
 import { Event, EventStreamQuery, eventSchemas } from '../schemas/events.js'
-import { Me, Member, Role, Tenant, TenantMembership, User } from '../schemas/identity.js'
+import { AddedMember, AddMemberBody, Me, Member, Role, Tenant, TenantMembership, UpdateMemberBody, UpdateTenantBody, User } from '../schemas/identity.js'
 import { CreateLocationBody, Location, LocationListQuery, UpdateLocationBody } from '../schemas/locations.js'
 import { CreateOrderBody, Order, OrderItem, OrderLineRequest, OrderListQuery, OrderStatus } from '../schemas/orders.js'
 import { PageQuery } from '../schemas/params.js'
@@ -18,8 +18,8 @@ export const MemberListQuery = Type.Object(PageQuery, { additionalProperties: fa
  * for integrators; a test keeps it current (`npm run graphql:schema` rewrites it).
  */
 export function graphqlSdl (): string {
-  const registry = new SdlRegistry([Me, Member, Role, Tenant, TenantMembership, User, Product, Location, Task, TaskStatus, TaskPriority, PageMeta, CursorMeta, Order, OrderItem, OrderStatus, OrderLineRequest, ...eventSchemas])
-  for (const object of [Me, Member, Product, Location, Task, Order, PageMeta, CursorMeta, Event]) registry.objectType(object)
+  const registry = new SdlRegistry([AddedMember, Me, Member, Role, Tenant, TenantMembership, User, Product, Location, Task, TaskStatus, TaskPriority, PageMeta, CursorMeta, Order, OrderItem, OrderStatus, OrderLineRequest, ...eventSchemas])
+  for (const object of [Me, Member, AddedMember, Product, Location, Task, Order, PageMeta, CursorMeta, Event]) registry.objectType(object)
   registry.inputType(CreateProductBody, 'CreateProductInput')
   registry.inputType(UpdateProductBody, 'UpdateProductInput')
   registry.inputType(CreateLocationBody, 'CreateLocationInput')
@@ -27,6 +27,9 @@ export function graphqlSdl (): string {
   registry.inputType(CreateTaskBody, 'CreateTaskInput')
   registry.inputType(UpdateTaskBody, 'UpdateTaskInput')
   registry.inputType(CreateOrderBody, 'CreateOrderInput')
+  registry.inputType(UpdateTenantBody, 'UpdateTenantInput')
+  registry.inputType(AddMemberBody, 'AddMemberInput')
+  registry.inputType(UpdateMemberBody, 'UpdateMemberInput')
   const pages = ['Member', 'Product', 'Location', 'Task'].map((item) => `"""A page of ${item}s and where it is in the whole list, as REST's data and meta."""
 type ${item}Page {
   items: [${item}!]!
@@ -52,6 +55,11 @@ type Query {
 
 """Writes, under the same role rules as REST; a delete returns the id it deleted."""
 type Mutation {
+  updateTenant(input: UpdateTenantInput!): Tenant!
+  """Member changes are answered once this instance applies them to tokens, as on REST."""
+  addMember(input: AddMemberInput!): AddedMember!
+  updateMember(user_id: ID!, input: UpdateMemberInput!): Member!
+  removeMember(user_id: ID!): ID!
   createProduct(input: CreateProductInput!): Product!
   updateProduct(id: ID!, input: UpdateProductInput!): Product!
   deleteProduct(id: ID!): ID!

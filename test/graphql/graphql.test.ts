@@ -301,3 +301,67 @@ describe('GraphQL rate limits', () => {
     assert.equal(refused.body.data, null)
   })
 })
+
+describe('GraphQL member and tenant mutations', () => {
+  const context = useTestApp()
+
+  test('an admin adds a member, changes the role, removes them: the removed member\'s token is refused at once', async () => {
+    const { app } = context
+    const owner = await registerUser(app)
+    const cashier = await registerUser(app)
+    const added = await graphql(app, owner, `mutation { addMember(input: { email: "${cashier.user.email}", role: member }) { user_id role } }`)
+    assert.deepEqual(added.body.data, { addMember: { user_id: cashier.user.id, role: 'member' } })
+    const changed = await graphql(app, owner, `mutation { updateMember(user_id: "${cashier.user.id}", input: { role: admin }) { role } }`)
+    assert.deepEqual(changed.body.data, { updateMember: { role: 'admin' } })
+    const login = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: cashier.user.email, password: 'correct horse battery staple', tenant_id: owner.tenant.id } })
+    const cashierHere = login.json().data as TestSession
+    assert.equal((await graphql(app, cashierHere, '{ tenant { id } }')).status, 200)
+    const removed = await graphql(app, owner, `mutation { removeMember(user_id: "${cashier.user.id}") }`)
+    assert.deepEqual(removed.body.data, { removeMember: cashier.user.id })
+    const refused = await graphql(app, cashierHere, '{ tenant { id } }')
+    assert.equal(refused.status, 401)
+    assert.deepEqual(codesOf(refused.body), ['TOKEN_REVOKED'])
+  })
+
+  test('REST\'s rules: a member cannot manage members, the last owner stays, the tenant is renamed by its owner', async () => {
+    const { app } = context
+    const { owner, member } = await tenantWithRoles(app)
+    const forbidden = await graphql(app, member, `mutation { removeMember(user_id: "${owner.user.id}") }`)
+    assert.deepEqual(codesOf(forbidden.body), ['FORBIDDEN'])
+    const lastOwner = await graphql(app, owner, `mutation { updateMember(user_id: "${owner.user.id}", input: { role: admin }) { role } }`)
+    assert.deepEqual(codesOf(lastOwner.body), ['LAST_OWNER'])
+    const renamed = await graphql(app, owner, 'mutation { updateTenant(input: { name: "Furn el Chebbak" }) { name } }')
+    assert.deepEqual(renamed.body.data, { updateTenant: { name: 'Furn el Chebbak' } })
+    const empty = await graphql(app, owner, 'mutation { updateTenant(input: {}) { name } }')
+    assert.deepEqual(codesOf(empty.body), ['INVALID_INPUT'])
+  })
+})
+
+describe('GraphQL in production', () => {
+  const context = useTestApp({ env: { NODE_ENV: 'production', DATABASE_URL: 'postgres://unused', METRICS_ENABLED: 'false' } })
+
+  test('introspection is off by default and GraphiQL is not served; the schema is published as schema.graphql', async () => {
+    const { app } = context
+    const owner = await registerUser(app)
+    const introspection = await graphql(app, owner, '{ __schema { types { name } } }')
+    assert.equal(introspection.status, 400)
+    assert.deepEqual([...new Set(codesOf(introspection.body))], ['GRAPHQL_INVALID'])
+    assert.match(introspection.body.errors?.[0]?.message ?? '', /introspection/i)
+    assert.equal((await graphql(app, owner, '{ __typename }')).status, 200)
+    assert.equal((await app.inject('/graphiql')).statusCode, 404)
+  })
+})
+
+describe('GraphQL in development', () => {
+  const context = useTestApp({ env: { NODE_ENV: 'development' } })
+
+  test('GraphiQL is served, and introspection answers', async () => {
+    const { app } = context
+    const owner = await registerUser(app)
+    const page = await app.inject('/graphiql')
+    assert.equal(page.statusCode, 200)
+    assert.match(String(page.headers['content-type']), /text\/html/)
+    const introspection = await graphql(app, owner, '{ __schema { queryType { name } } }')
+    assert.deepEqual(introspection.body.data, { __schema: { queryType: { name: 'Query' } } })
+  })
+})

@@ -39,12 +39,15 @@ function fromAppError (error: AppError, language: Language): Classified {
   return { code: error.code, message, details, status: error.statusCode }
 }
 
-/** Validation failures come as one mercurius error holding graphql's list: one entry each. */
+/**
+ * Validation failures come as one mercurius error holding a list (graphql's errors, or its own
+ * about the request, such as a mutation sent with GET): one entry each, all about the request.
+ */
 function flatten (errorsOf: readonly GraphQLError[]): GraphQLError[] {
   return errorsOf.flatMap((error) => {
     const nested = (error.originalError as { errors?: unknown } | undefined)?.errors
     if (!Array.isArray(nested)) return [error]
-    return nested.map((inner: unknown) => inner instanceof GraphQLError ? inner : new GraphQLError(String((inner as Error).message), { originalError: inner as Error }))
+    return nested.map((inner: unknown) => inner instanceof GraphQLError ? inner : new GraphQLError(String((inner as Error).message)))
   })
 }
 

@@ -164,13 +164,19 @@ describe('GraphQL over HTTP', () => {
     assert.equal(after.json().data.stock, 33)
   })
 
-  test('GraphQL\'s own errors: GRAPHQL_INVALID with graphql\'s message, 400', async () => {
+  test('GraphQL\'s own errors: GRAPHQL_INVALID with graphql\'s message, 400; a mutation over GET is refused, a query over GET answers', async () => {
     const { app } = context
     const owner = await registerUser(app)
     const unknown = await graphql(app, owner, '{ product(id: "x") { colour } }')
     assert.equal(unknown.status, 400)
     assert.deepEqual(codesOf(unknown.body), ['GRAPHQL_INVALID'])
     assert.match(unknown.body.errors?.[0]?.message ?? '', /colour/)
+    const getMutation = await app.inject({ url: `/graphql?query=${encodeURIComponent('mutation { deleteProduct(id: "00000000-0000-7000-8000-000000000000") }')}`, headers: bearer(owner) })
+    assert.equal(getMutation.statusCode, 400)
+    assert.deepEqual(codesOf(getMutation.json()), ['GRAPHQL_INVALID'])
+    assert.match(getMutation.json<GraphqlBody>().errors?.[0]?.message ?? '', /GET/)
+    const getQuery = await app.inject({ url: `/graphql?query=${encodeURIComponent('{ tenant { id } }')}`, headers: bearer(owner) })
+    assert.deepEqual(getQuery.json(), { data: { tenant: { id: owner.tenant.id } } })
     const syntax = await graphql(app, owner, '{ product(')
     assert.equal(syntax.status, 400)
     assert.deepEqual(codesOf(syntax.body), ['GRAPHQL_INVALID'])

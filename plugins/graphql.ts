@@ -3,6 +3,7 @@ import fp from 'fastify-plugin'
 import mercurius from 'mercurius'
 import { errors } from '#src/errors/index.js'
 import { closeCodes } from '#src/events/ws-protocol.js'
+import { hooksOf } from '#src/http/route-hooks.js'
 import { graphqlErrorFormatter } from '#src/graphql/errors.js'
 import { limitRules } from '#src/graphql/limits.js'
 import { graphqlLoaders, graphqlResolvers, type GraphqlContext } from '#src/graphql/resolvers.js'
@@ -27,10 +28,6 @@ const GRAPHQL_JIT_AFTER = 1
 /** An array body is a batch (apollo-link-batch-http): one operation per request here, said plainly rather than as a schema error. */
 const refuseBatches: preValidationHookHandler = (request, _reply, done) => {
   done(Array.isArray(request.body) ? errors.GRAPHQL_INVALID({ reason: 'batched' }) : undefined)
-}
-
-function hooksOf<H> (hooks: H | H[] | undefined): H[] {
-  return hooks === undefined ? [] : Array.isArray(hooks) ? hooks : [hooks]
 }
 
 async function graphql (scope: FastifyInstance): Promise<void> {

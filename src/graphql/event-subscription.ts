@@ -33,8 +33,8 @@ export class EventSubscription implements AsyncIterableIterator<{ events: EventM
   readonly #stream: EventStream
   readonly #queue: EventMessage[] = []
   #ended: GraphQLError | null | undefined
-  #waiting: ((result: IteratorResult<{ events: EventMessage }>) => void) | undefined
-  #failWaiting: ((error: GraphQLError) => void) | undefined
+  /** A next() waiting for a message, while the queue is empty. */
+  #waiter: { resolve: (result: IteratorResult<{ events: EventMessage }>) => void, reject: (error: GraphQLError) => void } | undefined
 
   constructor (options: EventSubscriptionOptions) {
     this.#options = options
@@ -56,14 +56,10 @@ export class EventSubscription implements AsyncIterableIterator<{ events: EventM
   }
 
   #push (message: EventMessage): void {
-    const waiting = this.#waiting
-    if (waiting !== undefined) {
-      this.#waiting = undefined
-      this.#failWaiting = undefined
-      waiting({ value: { events: message }, done: false })
-    } else {
-      this.#queue.push(message)
-    }
+    const waiter = this.#waiter
+    this.#waiter = undefined
+    if (waiter !== undefined) waiter.resolve({ value: { events: message }, done: false })
+    else this.#queue.push(message)
   }
 
   /** Ends the subscription: with an error the client is told, or quietly (null). */
@@ -72,12 +68,10 @@ export class EventSubscription implements AsyncIterableIterator<{ events: EventM
     this.#ended = error
     this.#stream.close()
     this.#options.onEnd()
-    const waiting = this.#waiting
-    const fail = this.#failWaiting
-    this.#waiting = undefined
-    this.#failWaiting = undefined
-    if (error !== null && fail !== undefined) fail(error)
-    else waiting?.({ value: undefined, done: true })
+    const waiter = this.#waiter
+    this.#waiter = undefined
+    if (error !== null) waiter?.reject(error)
+    else waiter?.resolve({ value: undefined, done: true })
   }
 
   async next (): Promise<IteratorResult<{ events: EventMessage }>> {
@@ -91,10 +85,7 @@ export class EventSubscription implements AsyncIterableIterator<{ events: EventM
       }
       return { value: undefined, done: true }
     }
-    return await new Promise((resolve, reject) => {
-      this.#waiting = resolve
-      this.#failWaiting = reject
-    })
+    return await new Promise((resolve, reject) => { this.#waiter = { resolve, reject } })
   }
 
   async return (): Promise<IteratorResult<{ events: EventMessage }>> {

@@ -1,13 +1,13 @@
 import type { IResolvers, MercuriusLoaders } from 'mercurius'
-import { Type } from 'typebox'
+import { Type, type Static, type TSchema } from 'typebox'
 import type { Db } from '#db/schema/index.js'
 import { Uuid } from '../schemas/fields.js'
-import { CreateLocationBody, LocationListQuery, UpdateLocationBody } from '../schemas/locations.js'
+import { LocationListQuery } from '../schemas/locations.js'
 import { AddMemberBody, UpdateMemberBody, UpdateTenantBody } from '../schemas/identity.js'
 import { IdempotencyKey } from '../schemas/idempotency.js'
 import { CreateOrderBody, OrderListQuery, VoidOrderBody, type OrderItem } from '../schemas/orders.js'
-import { CreateProductBody, ProductListQuery, UpdateProductBody } from '../schemas/products.js'
-import { CreateTaskBody, TaskListQuery, UpdateTaskBody } from '../schemas/tasks.js'
+import { ProductListQuery } from '../schemas/products.js'
+import { TaskListQuery } from '../schemas/tasks.js'
 import { getMe } from '../services/account.js'
 import type { AuthContext } from '../services/auth-context.js'
 import { createLocation, deleteLocation, getLocation, listLocations, updateLocation } from '../services/locations.js'
@@ -18,6 +18,7 @@ import { createProduct, deleteProduct, getProduct, listProducts, productsByIds, 
 import { createTask, deleteTask, getTask, listTasks, updateTask } from '../services/tasks.js'
 import { addMember, changeMemberRole, getTenant, listMembers, removeMember, updateTenant } from '../services/tenants.js'
 import { inputOf } from './inputs.js'
+import { writableResources } from './resources.js'
 import { MemberListQuery } from './schema.js'
 
 /** What every resolver gets: the caller (verified as on REST) and a way to say the request changed data. */
@@ -38,25 +39,25 @@ declare module 'mercurius' {
   interface MercuriusContext extends GraphqlContext {}
 }
 
-const idOf = ((check) => (args: { id?: unknown }) => check({ id: args.id }).id)(inputOf(Type.Object({ id: Uuid }, { additionalProperties: false }), 'params'))
+/** A uuid argument, checked as REST checks the path parameter of that name (a bad one: INVALID_INPUT on /<name>). */
+function uuidArgument (name: string): (args: Args) => string {
+  const check = inputOf(Type.Object({ [name]: Uuid }, { additionalProperties: false }), 'params') as (value: unknown) => Record<string, string>
+  return (args) => check({ [name]: args[name] })[name] as string
+}
+
+const idOf = uuidArgument('id')
+const userIdOf = uuidArgument('user_id')
+const locationIdOf = uuidArgument('location_id')
 const productQuery = inputOf(ProductListQuery, 'querystring')
 const locationQuery = inputOf(LocationListQuery, 'querystring')
 const taskQuery = inputOf(TaskListQuery, 'querystring')
 const memberQuery = inputOf(MemberListQuery, 'querystring')
-const productCreate = inputOf(CreateProductBody, 'body')
-const productUpdate = inputOf(UpdateProductBody, 'body')
-const locationCreate = inputOf(CreateLocationBody, 'body')
-const locationUpdate = inputOf(UpdateLocationBody, 'body')
-const taskCreate = inputOf(CreateTaskBody, 'body')
-const taskUpdate = inputOf(UpdateTaskBody, 'body')
+const orderQuery = inputOf(OrderListQuery, 'querystring')
 const tenantUpdate = inputOf(UpdateTenantBody, 'body')
 const memberAdd = inputOf(AddMemberBody, 'body')
 const memberUpdate = inputOf(UpdateMemberBody, 'body')
-const userIdOf = ((check) => (args: { user_id?: unknown }) => check({ user_id: args.user_id }).user_id)(inputOf(Type.Object({ user_id: Uuid }, { additionalProperties: false }), 'params'))
-const orderQuery = inputOf(OrderListQuery, 'querystring')
 const orderCreate = inputOf(CreateOrderBody, 'body')
 const orderVoid = inputOf(VoidOrderBody, 'body')
-const locationIdOf = ((check) => (args: { location_id?: unknown }) => check({ location_id: args.location_id }).location_id)(inputOf(Type.Object({ location_id: Uuid }, { additionalProperties: false }), 'params'))
 const idempotencyKeyCheck = inputOf(Type.Object({ 'idempotency-key': Type.Optional(IdempotencyKey) }, { additionalProperties: false }), 'headers')
 
 /** An order write's options: its idempotency_key (else the Idempotency-Key header), checked as REST checks the header, and the timeout signal. */
@@ -74,7 +75,7 @@ async function written<T> (context: GraphqlContext, result: Promise<T>): Promise
   return value
 }
 
-interface ResourceWrites<C, U, R> {
+interface ResourceServices<C, U, R> {
   create: (db: Db, auth: AuthContext, input: C) => Promise<R>
   update: (db: Db, auth: AuthContext, id: string, changes: U) => Promise<R>
   remove: (db: Db, auth: AuthContext, id: string) => Promise<void>
@@ -82,8 +83,10 @@ interface ResourceWrites<C, U, R> {
 
 type WriteResolver = (root: unknown, args: Args, context: GraphqlContext) => Promise<unknown>
 
-/** create<Name>, update<Name> and delete<Name> over a resource's services; a delete answers the id it deleted. */
-function writesOf<C, U, R> (name: string, services: ResourceWrites<C, U, R>, createInput: (value: unknown) => C, updateInput: (value: unknown) => U, db: Db): Record<string, WriteResolver> {
+/** create<Name>, update<Name> and delete<Name> of a writable resource (./resources.ts) over its services; a delete answers the id it deleted. */
+function resourceWrites<TC extends TSchema, TU extends TSchema, R> (db: Db, { name, create, update }: { name: string, create: TC, update: TU }, services: ResourceServices<Static<TC>, Static<TU>, R>): Record<string, WriteResolver> {
+  const createInput = inputOf(create, 'body')
+  const updateInput = inputOf(update, 'body')
   return {
     [`create${name}`]: async (_root, args, context) => await written(context, services.create(db, context.auth, createInput(args.input))),
     [`update${name}`]: async (_root, args, context) => await written(context, services.update(db, context.auth, idOf(args), updateInput(args.input))),
@@ -94,6 +97,8 @@ function writesOf<C, U, R> (name: string, services: ResourceWrites<C, U, R>, cre
     }
   }
 }
+
+const [products, locations, tasks] = writableResources
 
 /**
  * The same services as the REST routes, with the same inputs validated by the same schemas, so
@@ -136,9 +141,9 @@ export function graphqlResolvers (db: Db, { cursors, accessApplied }: ResolverDe
         await changedAccess(context, removeMember(db, context.auth, userId))
         return userId
       },
-      ...writesOf('Product', { create: createProduct, update: updateProduct, remove: deleteProduct }, productCreate, productUpdate, db),
-      ...writesOf('Location', { create: createLocation, update: updateLocation, remove: deleteLocation }, locationCreate, locationUpdate, db),
-      ...writesOf('Task', { create: createTask, update: updateTask, remove: deleteTask }, taskCreate, taskUpdate, db),
+      ...resourceWrites(db, products, { create: createProduct, update: updateProduct, remove: deleteProduct }),
+      ...resourceWrites(db, locations, { create: createLocation, update: updateLocation, remove: deleteLocation }),
+      ...resourceWrites(db, tasks, { create: createTask, update: updateTask, remove: deleteTask }),
       placeOrder: async (_root, args: Args, context) =>
         (await written(context, createOrder(db, context.auth, locationIdOf(args), orderCreate(args.input), writeOptionsOf(context, args)))).value,
       payOrder: async (_root, args: Args, context) =>

@@ -2,11 +2,12 @@ import { Type } from 'typebox'
 import { CursorMeta, PageMeta } from '../schemas/envelope.js'
 import { Event, EventStreamQuery, eventSchemas } from '../schemas/events.js'
 import { AddedMember, AddMemberBody, Me, Member, Role, Tenant, TenantMembership, UpdateMemberBody, UpdateTenantBody, User } from '../schemas/identity.js'
-import { CreateLocationBody, Location, LocationListQuery, UpdateLocationBody } from '../schemas/locations.js'
+import { Location, LocationListQuery } from '../schemas/locations.js'
 import { CreateOrderBody, Order, OrderItem, OrderLineRequest, OrderListQuery, OrderStatus } from '../schemas/orders.js'
 import { PageQuery } from '../schemas/params.js'
-import { CreateProductBody, Product, ProductListQuery, UpdateProductBody } from '../schemas/products.js'
-import { CreateTaskBody, Task, TaskListQuery, TaskPriority, TaskStatus, UpdateTaskBody } from '../schemas/tasks.js'
+import { Product, ProductListQuery } from '../schemas/products.js'
+import { Task, TaskListQuery, TaskPriority, TaskStatus } from '../schemas/tasks.js'
+import { writableResources } from './resources.js'
 import { SdlRegistry } from './typebox-sdl.js'
 
 /** The arguments of `members`: REST's page query. */
@@ -20,12 +21,10 @@ export const MemberListQuery = Type.Object(PageQuery, { additionalProperties: fa
 export function graphqlSdl (): string {
   const registry = new SdlRegistry([AddedMember, Me, Member, Role, Tenant, TenantMembership, User, Product, Location, Task, TaskStatus, TaskPriority, PageMeta, CursorMeta, Order, OrderItem, OrderStatus, OrderLineRequest, ...eventSchemas])
   for (const object of [Me, Member, AddedMember, Product, Location, Task, Order, PageMeta, CursorMeta, Event]) registry.objectType(object)
-  registry.inputType(CreateProductBody, 'CreateProductInput')
-  registry.inputType(UpdateProductBody, 'UpdateProductInput')
-  registry.inputType(CreateLocationBody, 'CreateLocationInput')
-  registry.inputType(UpdateLocationBody, 'UpdateLocationInput')
-  registry.inputType(CreateTaskBody, 'CreateTaskInput')
-  registry.inputType(UpdateTaskBody, 'UpdateTaskInput')
+  for (const { name, create, update } of writableResources) {
+    registry.inputType(create, `Create${name}Input`)
+    registry.inputType(update, `Update${name}Input`)
+  }
   registry.inputType(CreateOrderBody, 'CreateOrderInput')
   registry.inputType(UpdateTenantBody, 'UpdateTenantInput')
   registry.inputType(AddMemberBody, 'AddMemberInput')
@@ -60,15 +59,9 @@ type Mutation {
   addMember(input: AddMemberInput!): AddedMember!
   updateMember(user_id: ID!, input: UpdateMemberInput!): Member!
   removeMember(user_id: ID!): ID!
-  createProduct(input: CreateProductInput!): Product!
-  updateProduct(id: ID!, input: UpdateProductInput!): Product!
-  deleteProduct(id: ID!): ID!
-  createLocation(input: CreateLocationInput!): Location!
-  updateLocation(id: ID!, input: UpdateLocationInput!): Location!
-  deleteLocation(id: ID!): ID!
-  createTask(input: CreateTaskInput!): Task!
-  updateTask(id: ID!, input: UpdateTaskInput!): Task!
-  deleteTask(id: ID!): ID!
+${writableResources.map(({ name }) => `  create${name}(input: Create${name}Input!): ${name}!
+  update${name}(id: ID!, input: Update${name}Input!): ${name}!
+  delete${name}(id: ID!): ID!`).join('\n')}
   """As POST /locations/{location_id}/orders; idempotency_key (else the Idempotency-Key header) makes a retry replay the first answer."""
   placeOrder(location_id: ID!, input: CreateOrderInput!, idempotency_key: String): Order!
   payOrder(id: ID!, idempotency_key: String): Order!

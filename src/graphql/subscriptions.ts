@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { GraphQLScalarType, Kind, type GraphQLError, type ValueNode } from 'graphql'
+import { GraphQLScalarType, type GraphQLError } from 'graphql'
 import type { IResolvers } from 'mercurius'
 import type { OpenStream, StreamEnd } from '#plugins/events.js'
 import { AppError, errors } from '../errors/index.js'
@@ -22,19 +22,8 @@ const endings: Record<StreamEnd, () => GraphQLError> = {
   shutting_down: () => subscriptionError(errors.SERVICE_UNAVAILABLE({ reason: 'shuttingDown' }))
 }
 
-function literal (node: ValueNode): unknown {
-  switch (node.kind) {
-    case Kind.OBJECT: return Object.fromEntries(node.fields.map((field) => [field.name.value, literal(field.value)]))
-    case Kind.LIST: return node.values.map(literal)
-    case Kind.INT: case Kind.FLOAT: return Number(node.value)
-    case Kind.NULL: return null
-    case Kind.VARIABLE: return undefined
-    default: return node.value
-  }
-}
-
-/** `scalar JSON`: an event's data, passed through as it is. */
-export const JsonScalar = new GraphQLScalarType({ name: 'JSON', serialize: (value) => value, parseValue: (value) => value, parseLiteral: literal })
+/** `scalar JSON`: an event's data, passed through as it is (only ever output). */
+export const JsonScalar = new GraphQLScalarType({ name: 'JSON', serialize: (value) => value })
 
 /**
  * The `events` subscription over the outbox: its position as the SSE stream's (startPosition),

@@ -61,7 +61,7 @@ export class SdlRegistry {
 
   /** Every type added so far, and those they refer to, once each, in the order they were met. */
   definitions (): string[] {
-    return [...this.#rendered.values()].filter((definition) => definition !== '')
+    return [...this.#rendered.values()]
   }
 
   #object (kind: 'type' | 'input', name: string, schema: JsonSchema, typeOf: (field: JsonSchema) => string): string {
@@ -98,8 +98,9 @@ export class SdlRegistry {
     const schema = this.#named.get(id)
     if (schema === undefined) throw new Error(`$ref ${id}: not given to SdlRegistry`)
     if (schema.enum !== undefined) {
-      if (!this.#rendered.has(id)) this.#rendered.set(id, enumType(id, schema.enum))
-      return enumNameOf(id, schema.enum)
+      const name = enumNameOf(id, schema.enum)
+      if (name !== 'String' && !this.#rendered.has(id)) this.#rendered.set(id, enumType(id, schema.enum))
+      return name
     }
     if (use === 'output') {
       if (!this.#rendered.has(id)) {
@@ -145,6 +146,5 @@ function enumNameOf (id: string, values: unknown[]): string {
 }
 
 function enumType (id: string, values: unknown[]): string {
-  if (enumNameOf(id, values) === 'String') return ''
   return `enum ${id} {\n${values.map((value) => `  ${String(value)}`).join('\n')}\n}`
 }

@@ -5,24 +5,8 @@ import type { FastifyInstance } from 'fastify'
 import { sql } from 'kysely'
 import { useTestApp } from '#test/helpers/app.js'
 import { createProduct } from '#test/helpers/catalogue.js'
+import { codesOf, graphql, type GraphqlBody } from '#test/helpers/graphql.js'
 import { bearer, registerUser, tenantWithRoles, type TestSession } from '#test/helpers/identity.js'
-
-interface GraphqlError { message: string, extensions: { code: string, details: Array<{ field: string, message: string }> | null } }
-interface GraphqlBody { data: Record<string, unknown> | null, errors?: GraphqlError[] }
-
-async function graphql (app: FastifyInstance, session: Pick<TestSession, 'access_token'> | null, query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) {
-  const response = await app.inject({
-    method: 'POST',
-    url: '/graphql',
-    headers: { ...(session === null ? {} : bearer(session)), ...headers },
-    payload: { query, variables }
-  })
-  return { status: response.statusCode, body: response.json<GraphqlBody>(), headers: response.headers }
-}
-
-function codesOf (body: GraphqlBody): string[] {
-  return (body.errors ?? []).map((error) => error.extensions.code)
-}
 
 const PRODUCT_FIELDS = 'id name description price_cents currency stock category subcategory sku created_by created_at updated_at'
 

@@ -4,17 +4,9 @@ import type { FastifyInstance } from 'fastify'
 import type pg from 'pg'
 import { useTestApp } from '#test/helpers/app.js'
 import { createLocation, createProduct, stockOf } from '#test/helpers/catalogue.js'
-import { bearer, registerUser, tenantWithRoles, type TestSession } from '#test/helpers/identity.js'
+import { codesOf, graphql, type GraphqlBody } from '#test/helpers/graphql.js'
+import { registerUser, tenantWithRoles, type TestSession } from '#test/helpers/identity.js'
 import { orderCounts, placeOrder } from '#test/helpers/orders.js'
-
-interface GraphqlBody { data: Record<string, unknown> | null, errors?: Array<{ message: string, extensions: { code: string, details: Array<{ field: string }> | null } }> }
-
-async function graphql (app: FastifyInstance, session: TestSession, query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) {
-  const response = await app.inject({ method: 'POST', url: '/graphql', headers: { ...bearer(session), ...headers }, payload: { query, variables } })
-  return { status: response.statusCode, body: response.json<GraphqlBody>() }
-}
-
-const codesOf = (body: GraphqlBody): string[] => (body.errors ?? []).map((error) => error.extensions.code)
 
 const SEQUENCER_LOCK_CALL = 'pg_try_advisory_xact_lock'
 

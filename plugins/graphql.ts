@@ -72,7 +72,7 @@ async function graphql (scope: FastifyInstance): Promise<void> {
           return false
         }
       },
-      context: (): Omit<GraphqlContext, 'auth'> => ({ wrote: () => {}, idempotencyHeader: undefined, timeoutSignal: () => new AbortController().signal }),
+      context: (): Omit<GraphqlContext, 'auth'> => ({ wrote: () => {}, idempotencyHeader: undefined, timeoutSignal: () => new AbortController().signal, openSubscriptions: { count: 0 } }),
       keepAlive: config.STREAM_HEARTBEAT_MS
     },
     validationRules: limitRules({

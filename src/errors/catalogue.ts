@@ -134,7 +134,8 @@ export const errorCatalogue = {
       anonymous: 'Too many requests from your address; retry later.',
       tenant: 'This tenant has used its request budget for now; retry later.',
       user: 'Too many requests for this user; retry later.',
-      credentials: 'Too many sign-in attempts for this account from your address; retry later.'
+      credentials: 'Too many sign-in attempts for this account from your address; retry later.',
+      subscriptions: 'This socket already holds {max} subscriptions; complete one first.'
     }
   },
 

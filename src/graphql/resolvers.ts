@@ -32,6 +32,8 @@ export interface GraphqlContext {
   timeoutSignal: () => AbortSignal
   /** A subscription's: when its access token expires (ms since the epoch), from connection_init. */
   accessExpiresAt?: number
+  /** A subscription's: the subscriptions open on its socket (graphql-ws multiplexes them), bounded. */
+  openSubscriptions?: { count: number }
 }
 
 declare module 'mercurius' {

@@ -4,7 +4,7 @@ import type { IResolvers } from 'mercurius'
 import type { OpenStream, StreamEnd } from '#plugins/events.js'
 import { AppError, errors } from '../errors/index.js'
 import { EventStreamQuery } from '../schemas/events.js'
-import { startPosition, typeFilter } from '../services/event-streams.js'
+import { startPosition, typeFilter, type StreamStart } from '../services/event-streams.js'
 import { subscriptionError } from './errors.js'
 import { EventSubscription } from './event-subscription.js'
 import { inputOf } from './inputs.js'
@@ -12,6 +12,9 @@ import type { GraphqlContext } from './resolvers.js'
 
 /** Events queued for one slow subscriber at most before it is ended (SSE and WS bound bytes; here the payloads are objects). */
 const MAX_QUEUED_EVENTS = 1000
+
+/** Subscriptions one socket may hold at once: each is a reader of the outbox. */
+const MAX_SUBSCRIPTIONS_PER_SOCKET = 10
 
 const eventsQuery = inputOf(EventStreamQuery, 'querystring')
 
@@ -48,9 +51,20 @@ export function subscriptionResolvers (app: FastifyInstance): IResolvers {
 
   async function subscribe (args: Record<string, unknown>, context: GraphqlContext): Promise<EventSubscription> {
     const { auth } = context
-    const query = eventsQuery(args)
-    const accepts = typeFilter(query.types, '/types')
-    const start = await startPosition(app.db, auth, query.after)
+    const open = context.openSubscriptions ?? { count: 0 }
+    if (open.count >= MAX_SUBSCRIPTIONS_PER_SOCKET) throw errors.RATE_LIMITED({ reason: 'subscriptions', params: { max: MAX_SUBSCRIPTIONS_PER_SOCKET } })
+    // Counted before the first await: subscribes on one socket run concurrently.
+    open.count++
+    let start: StreamStart
+    let accepts: ((type: string) => boolean) | null
+    try {
+      const query = eventsQuery(args)
+      accepts = typeFilter(query.types, '/types')
+      start = await startPosition(app.db, auth, query.after)
+    } catch (error) {
+      open.count--
+      throw error
+    }
     let untrack = (): void => {}
     const subscription = new EventSubscription({
       hub: app.events.hub,
@@ -60,7 +74,10 @@ export function subscriptionResolvers (app: FastifyInstance): IResolvers {
       accepts,
       maxQueued: MAX_QUEUED_EVENTS,
       slowError: endings.slow_consumer,
-      onEnd: () => { untrack() }
+      onEnd: () => {
+        untrack()
+        open.count--
+      }
     })
     const session: OpenStream = { auth, expiresAt: context.accessExpiresAt ?? 0, end: (why) => { subscription.end(endings[why]()) } }
     untrack = app.events.track(session)

@@ -93,6 +93,39 @@ describe('GraphQL subscriptions (graphql-ws)', () => {
     assert.deepEqual((message.payload as Array<{ extensions: { code: string } }>).map((error) => error.extensions.code), ['TOKEN_REVOKED'])
   })
 
+  test('a socket holds at most 10 subscriptions: the 11th is RATE_LIMITED, and completing one frees its place', async () => {
+    const { app } = context
+    const owner = await registerUser(app)
+    const client = await subscribed(owner)
+    const subscribe = (id: string): void => { client.socket.send(JSON.stringify({ id, type: 'subscribe', payload: { query: EVENTS } })) }
+    const nextError = async () => {
+      let message = await client.next()
+      for (let skipped = 0; message.type === 'ping' && skipped < 10; skipped++) message = await client.next()
+      return message
+    }
+    for (let id = 2; id <= 10; id++) subscribe(String(id))
+    subscribe('11')
+    const refused = await nextError()
+    assert.equal(refused.type, 'error', JSON.stringify(refused))
+    assert.equal(refused.id, '11')
+    assert.deepEqual((refused.payload as Array<{ extensions: { code: string } }>).map((error) => error.extensions.code), ['RATE_LIMITED'])
+    client.socket.send(JSON.stringify({ id: '1', type: 'complete' }))
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    subscribe('12')
+    const product = await createProduct(app, owner)
+    // Every open subscription (2 to 10 and 12) gets the event; none is an error.
+    const ids = new Set<string>()
+    for (let i = 0; i < 11 && ids.size < 10; i++) {
+      const message = await nextError()
+      // The server confirms the completed one.
+      if (message.type === 'complete' && message.id === '1') continue
+      assert.equal(message.type, 'next', JSON.stringify(message))
+      assert.equal((message.payload as { data: { events: Next } }).data.events.event?.resource_id, product.id)
+      ids.add(String(message.id))
+    }
+    assert.deepEqual([...ids].sort((a, b) => Number(a) - Number(b)), ['2', '3', '4', '5', '6', '7', '8', '9', '10', '12'])
+  })
+
   test('connection_init without a valid token is refused; a bad filter is INVALID_INPUT', async () => {
     const { app } = context
     const client = await connect(url, {}, PROTOCOL)
